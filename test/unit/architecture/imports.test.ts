@@ -81,14 +81,7 @@ const PACKAGES: Partial<Record<Area, readonly string[]>> = {
   groups: [],
 }
 const PURE: ReadonlySet<Area> = new Set(['raft', 'cluster', 'groups'])
-const COMPRESSION_PACKAGES = [
-  'snappy',
-  'lz4-napi',
-  'zstd-napi',
-  '@mongodb-js/zstd',
-  'fzstd',
-  '@node-rs/crc32',
-]
+const COMPRESSION_PACKAGES = ['snappy', 'lz4-napi', 'zstd-napi', '@node-rs/crc32']
 
 function areaOf(srcRelative: string): Area {
   const parts = srcRelative.split(sep)
