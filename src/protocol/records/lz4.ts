@@ -114,13 +114,17 @@ function decodeBlock(src: Uint8Array, at: number, end: number, out: Output, bloc
 
 function copyMatch(out: Output, offset: number, matchBytes: number): void {
   const buf = out.buf
-  let from = out.length - offset
+  const from = out.length - offset
   let to = out.length
-  if (offset >= matchBytes) {
-    buf.copyWithin(to, from, from + matchBytes)
-  } else {
-    // Overlapping copy: the match repeats bytes it is itself producing, one at a time.
-    for (let i = 0; i < matchBytes; i++) buf[to++] = buf[from++] as number
+  let left = matchBytes
+  // An overlapping match repeats the `offset` bytes before it. [from, to) always holds whole
+  // periods of that pattern, so copy it forward in chunks that double: log2(match/offset) calls,
+  // which keeps a long run of one byte (the usual bomb) at memcpy speed.
+  while (left > 0) {
+    const n = Math.min(left, to - from)
+    buf.copyWithin(to, from, from + n)
+    to += n
+    left -= n
   }
   out.length += matchBytes
 }
