@@ -29,8 +29,9 @@ function randomBytes(prng: Prng, n: number): Uint8Array {
 
 function seedBatch(prng: Prng, compression: Compression): Uint8Array {
   const count = prng.range(1, 8)
-  let offsetDelta = -1
-  const records = Array.from({ length: count }, () => ({
+  const deltas: number[] = []
+  for (let i = 0, d = 0; i < count; i++, d += prng.range(1, 3)) deltas.push(d)
+  const records = deltas.map((offsetDelta) => ({
     key: prng.chance(0.3) ? null : randomBytes(prng, prng.int(20)),
     value: prng.chance(0.1) ? null : randomBytes(prng, prng.int(120)),
     headers: Array.from({ length: prng.int(3) }, () => ({
@@ -38,7 +39,7 @@ function seedBatch(prng: Prng, compression: Compression): Uint8Array {
       value: prng.chance(0.2) ? null : randomBytes(prng, prng.int(10)),
     })),
     timestamp: 1_700_000_000_000 + prng.range(-100_000, 100_000),
-    offsetDelta: (offsetDelta += prng.range(1, 3)),
+    offsetDelta,
   }))
   return encodeRecordBatch({ baseOffset: prng.int(1_000_000), compression, records })
 }
