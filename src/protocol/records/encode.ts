@@ -137,17 +137,19 @@ export function encodeRecordBatch(input: EncodeBatchInput): Uint8Array {
   const compression = input.compression ?? 'none'
   let out: Uint8Array
   if (compression === 'none') {
-    out = new Uint8Array(BATCH_HEADER_BYTES + b.recordsBytes)
+    // Not zero-filled: every byte is written below (asserted), header fields included. Slow =
+    // not from the shared pool, so the batch owns its ArrayBuffer.
+    out = Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + b.recordsBytes)
     let p = BATCH_HEADER_BYTES
     for (const s of b.sized) p = writeRecord(out, p, s)
     assert(p === out.byteLength, 'records filled the batch exactly')
   } else {
-    const plain = new Uint8Array(b.recordsBytes)
+    const plain = Buffer.allocUnsafe(b.recordsBytes)
     let p = 0
     for (const s of b.sized) p = writeRecord(plain, p, s)
     assert(p === plain.byteLength, 'records filled their buffer exactly')
     const packed = compressRecords(compression, plain)
-    out = new Uint8Array(BATCH_HEADER_BYTES + packed.byteLength)
+    out = Buffer.allocUnsafeSlow(BATCH_HEADER_BYTES + packed.byteLength)
     out.set(packed, BATCH_HEADER_BYTES)
   }
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength)

@@ -109,20 +109,22 @@ function lz4BombBlock(): number[] {
 }
 
 test('bombs: each codec stops at decompressedBatchBytesMax with LIMIT_EXCEEDED', () => {
-  const over = limits.decompressedBatchBytesMax + MiB
-  const zeros = Buffer.alloc(over)
+  // Built from 1 MiB pieces, so the test never holds the inflated bytes itself: gzip members and
+  // zstd frames may be concatenated, and both decoders must follow them.
+  const pieces = limits.decompressedBatchBytesMax / MiB + 1
+  const zeros = Buffer.alloc(MiB)
+  const repeat = (b: Uint8Array) => Buffer.concat(Array.from({ length: pieces }, () => b))
   const bombs: [Parameters<typeof decompressRecords>[0], Uint8Array][] = [
-    ['gzip', gzipSync(zeros, { level: 1 })],
-    ['zstd', zstdCompress(zeros)],
+    ['gzip', repeat(gzipSync(zeros))],
+    ['zstd', repeat(zstdCompress(zeros))],
   ]
   const block = lz4BombBlock()
   const lz4: number[] = [0x04, 0x22, 0x4d, 0x18, 0x60, 0x70, 0x00]
-  for (let i = 0; i < over / (4 * MiB) + 1; i++)
+  for (let i = 0; i < pieces / 4 + 1; i++)
     lz4.push(block.length & 0xff, (block.length >> 8) & 0xff, 0, 0, ...block)
   lz4.push(0, 0, 0, 0)
   bombs.push(['lz4', Uint8Array.from(lz4)])
-  const snappyBlock = snappyRaw(zeros.subarray(0, 4 * MiB))
-  bombs.push(['snappy', xerial(Array.from({ length: over / (4 * MiB) + 1 }, () => snappyBlock))])
+  bombs.push(['snappy', xerial(Array.from({ length: pieces }, () => snappyRaw(zeros)))])
   for (const [kind, bomb] of bombs) {
     assert.ok(bomb.byteLength < 16 * MiB, `${kind} bomb is small (${bomb.byteLength} bytes)`)
     assert.throws(
@@ -133,6 +135,20 @@ test('bombs: each codec stops at decompressedBatchBytesMax with LIMIT_EXCEEDED',
     // The same bytes under the caller's tighter bound fail the same way, sooner.
     assert.throws(() => decompressRecords(kind, bomb, MiB), isCode('LIMIT_EXCEEDED'), `${kind} at 1 MiB`)
   }
+})
+
+test('concatenated gzip members and zstd frames decode whole', () => {
+  const a = Buffer.from('first part, ')
+  const b = Buffer.from('second part')
+  const whole = Buffer.concat([a, b])
+  assert.deepEqual(
+    Buffer.from(decompressRecords('gzip', Buffer.concat([gzipSync(a), gzipSync(b)]), MiB)),
+    whole,
+  )
+  assert.deepEqual(
+    Buffer.from(decompressRecords('zstd', Buffer.concat([zstdCompress(a), zstdCompress(b)]), MiB)),
+    whole,
+  )
 })
 
 test('a bomb inside a batch surfaces as LIMIT_EXCEEDED from decodeRecordBatch', () => {
