@@ -175,7 +175,10 @@ export class Segment {
       while (at < bytes.byteLength) {
         const verdict = checkBatch(bytes, at, found.position + at, expected, { crc: true })
         if (!verdict.ok) {
-          if (verdict.short) break
+          // A batch that claims to run past the valid end is damaged; a short read of one that
+          // fits means a truncation raced this read, and whatever it removed is not returned.
+          const claimsPastEnd = at === 0 && found.position + found.totalBytes > endBytes
+          if (verdict.short && !claimsPastEnd) break
           throw this.corrupt(ctx, found.position + at, verdict.reason)
         }
         const term = termAt(verdict.batch.baseOffset)
