@@ -85,7 +85,7 @@ test('writes never synced are gone after a crash and the log stays consistent', 
     )
     if (!tornOnly) assert.equal(end, durableEnd, `seed ${seed}: nothing unsynced survives`)
     const batches = await readAll(again)
-    batches.forEach((b, i) => assert.deepEqual(b, written[i], `seed ${seed}: batch ${i} intact`))
+    for (const [i, b] of batches.entries()) assert.deepEqual(b, written[i], `seed ${seed}: batch ${i} intact`)
     assert.equal((await again.append(seededBatch(1, 1, 1), t(1))).baseOffset, end)
     await again.close()
   }
