@@ -609,6 +609,16 @@ class SegmentedLog implements PartitionLog {
     } finally {
       pinned.release()
     }
+    if (cut.end < this.logStart) {
+      // The batch holding `offset` began below the log start: nothing at or after the start is left.
+      await writeLogStart(this.ctx.fs, this.dir, this.logStart)
+      await this.resetTo(this.logStart)
+      if (this.terms.truncateSuffix(this.logStart)) {
+        await writeTermRanges(this.ctx.fs, this.dir, this.terms.list())
+      }
+      this.notify()
+      return toOffset(this.logStart)
+    }
     // Readers stop at the new end before any byte goes away.
     this.writtenEnd = cut.end
     this.nextOffset = cut.end
@@ -651,18 +661,7 @@ class SegmentedLog implements PartitionLog {
     await writeLogStart(this.ctx.fs, this.dir, offset)
     this.logStart = offset
     if (offset >= this.writtenEnd) {
-      this.lastTermEver = this.terms.lastTerm() ?? this.lastTermEver
-      const old = this.segments
-      this.segments = []
-      this.loadedIndexes = []
-      await this.startSegment(offset)
-      this.nextOffset = offset
-      this.writtenEnd = offset
-      this.durableEnd = offset
-      for (const s of old) {
-        this.totalBytes -= s.sizeBytes
-        await s.removeFiles(this.ctx)
-      }
+      await this.resetTo(offset)
     } else {
       while (this.segments.length > 1 && (this.segments[0] as Segment).endOffset <= offset) {
         const s = this.segments.shift() as Segment
@@ -673,6 +672,28 @@ class SegmentedLog implements PartitionLog {
     }
     if (this.terms.truncatePrefix(offset)) await writeTermRanges(this.ctx.fs, this.dir, this.terms.list())
     this.notify()
+  }
+
+  /**
+   * Empties the log so that it continues at `start` (the log start, already checkpointed): a
+   * prefix truncation past the end (Raft snapshot install) or a suffix truncation below the start.
+   */
+  private async resetTo(start: number): Promise<void> {
+    // Readers see an empty log before any file goes away.
+    this.nextOffset = start
+    this.writtenEnd = start
+    this.durableEnd = start
+    this.lastTermEver = this.terms.lastTerm() ?? this.lastTermEver
+    const old = this.segments
+    this.segments = []
+    this.loadedIndexes = []
+    this.activeFile?.release()
+    this.activeFile = undefined
+    for (const s of old) {
+      this.totalBytes -= s.sizeBytes
+      await s.removeFiles(this.ctx)
+    }
+    await this.startSegment(start)
   }
 
   private async doRetention(policy: RetentionPolicy): Promise<RetentionResult> {
