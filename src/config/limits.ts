@@ -64,13 +64,15 @@ export const limits = {
   producerBatchesRetained: 5,
   producerIdsPerPartitionMax: 100_000,
   groupMembersMax: 1_000,
+  /** Metadata string stored with one committed offset (Kafka's offset.metadata.max.bytes). */
+  groupOffsetMetadataBytesMax: 4 * KiB,
   groupsMax: 100_000,
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
-  raftInflightBytesMax: 32 * MiB,
+  raftInflightBytesMax: 64 * MiB,
   raftEntriesPerMessageMax: 1_024,
-  raftMessageBytesMax: 8 * MiB,
+  raftMessageBytesMax: 64 * MiB,
 } as const
 
 export type Limits = typeof limits
