@@ -104,7 +104,7 @@ export class GroupCoordinator {
     const groupOf = (id: string): Group => {
       let g = groups.get(id)
       if (g === undefined) {
-        g = newGroup(id, options.nowMs)
+        g = newGroup(id)
         groups.set(id, g)
       }
       return g
@@ -297,6 +297,7 @@ function applyGroupMetadata(group: Group, value: GroupMetadataValue | null, nowM
     group.protocolType = null
     group.protocolName = null
     group.leaderId = null
+    group.stateTimestampMs = -1
     return
   }
   group.generationId = value.generation

@@ -61,7 +61,8 @@ export interface Group {
   stateTimestampMs: number
 }
 
-export function newGroup(groupId: string, nowMs: number): Group {
+/** A group starts Empty; its state timestamp is unknown (-1, as Kafka's record default) until a transition. */
+export function newGroup(groupId: string): Group {
   return {
     groupId,
     state: 'Empty',
@@ -76,7 +77,7 @@ export function newGroup(groupId: string, nowMs: number): Group {
     joinDeadlineMs: 0,
     initialDelayUntilMs: null,
     syncDeadlineMs: 0,
-    stateTimestampMs: nowMs,
+    stateTimestampMs: -1,
   }
 }
 

@@ -67,7 +67,7 @@ export function joinGroup(
       return joinError(req.memberId, 'INCONSISTENT_GROUP_PROTOCOL')
     // Kafka has no such limit; a full coordinator answers as one that is unavailable.
     if (core.groups.size >= limits.groupsMax) return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
-    group = newGroup(req.groupId, ctx.nowMs)
+    group = newGroup(req.groupId)
     core.groups.set(req.groupId, group)
   }
   if (group.state === 'Dead') return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')

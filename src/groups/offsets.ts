@@ -65,7 +65,7 @@ export function offsetCommit(
     if (req.generationId >= 0)
       return allPartitions(req, req.apiVersion >= 9 ? 'GROUP_ID_NOT_FOUND' : 'ILLEGAL_GENERATION')
     if (core.groups.size >= limits.groupsMax) return allPartitions(req, 'COORDINATOR_NOT_AVAILABLE')
-    group = newGroup(req.groupId, nowMs)
+    group = newGroup(req.groupId)
     core.groups.set(req.groupId, group)
   }
   const invalid = validateCommit(group, req)
