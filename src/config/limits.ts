@@ -68,6 +68,8 @@ export const limits = {
   producerBatchesRetained: 5,
   producerIdsPerPartitionMax: 100_000,
   groupMembersMax: 1_000,
+  /** Metadata string stored with one committed offset (Kafka's offset.metadata.max.bytes). */
+  groupOffsetMetadataBytesMax: 4 * KiB,
   groupsMax: 100_000,
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
