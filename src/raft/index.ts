@@ -1,0 +1,3 @@
+export { entriesBytes, entryBytes } from './entry.js'
+export { MemoryRaftStorage } from './memory-storage.js'
+export type * from './types.js'
