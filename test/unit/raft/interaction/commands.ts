@@ -51,7 +51,8 @@ export function runCommand(env: InteractionEnv, line: string): void {
   const a = parseArgs(rest)
   switch (cmd) {
     case 'add-nodes':
-      return addNodes(env, a)
+      addNodes(env, a)
+      return
     case 'campaign':
       env.get(id(a.pos[0])).node.campaign()
       return
@@ -64,9 +65,11 @@ export function runCommand(env: InteractionEnv, line: string): void {
       return
     }
     case 'tick-election':
-      return tickElection(env, id(a.pos[0]))
+      tickElection(env, id(a.pos[0]))
+      return
     case 'propose':
-      return propose(env, a)
+      propose(env, a)
+      return
     case 'propose-conf-change': {
       const cc: ConfChange = { type: a.pos[1] as ConfChange['type'], nodeId: id(a.pos[2]) }
       printResult(env, env.get(id(a.pos[0])).node.proposeConfChange(cc))
@@ -99,9 +102,11 @@ export function runCommand(env: InteractionEnv, line: string): void {
       env.isolated.clear()
       return
     case 'status':
-      return status(env, a.pos.length > 0 ? a.pos.map(id) : env.sortedIds())
+      status(env, a.pos.length > 0 ? a.pos.map(id) : env.sortedIds())
+      return
     case 'log':
-      return printLog(env, id(a.pos[0]))
+      printLog(env, id(a.pos[0]))
+      return
     case 'compact': {
       const sn = env.get(id(a.pos[0]))
       const index = Number(a.pos[1])
