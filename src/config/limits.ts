@@ -76,7 +76,10 @@ export const limits = {
   raftInflightMessagesMax: 256,
   raftInflightBytesMax: 128 * MiB,
   raftEntriesPerMessageMax: 1_024,
+  /** One append message; must carry the largest configurable batch plus the message envelope. */
   raftMessageBytesMax: 65 * MiB,
+  /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
+  raftPendingReadsMax: 10_000,
 } as const
 
 export type Limits = typeof limits
