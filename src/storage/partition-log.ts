@@ -34,77 +34,25 @@ import {
   type StorageLogger,
   type StorageTimers,
 } from './options.js'
+import type {
+  AppendResult,
+  LogProgress,
+  PartitionLog,
+  RetentionPolicy,
+  RetentionResult,
+} from './partition-log-api.js'
 import { recoverLog } from './recovery.js'
 import { Segment, type SegmentContext } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
 import type { TermRanges } from './term-ranges.js'
 
-export interface AppendResult {
-  baseOffset: Offset
-  lastOffset: Offset
-}
-
-export interface RetentionPolicy {
-  /** Delete sealed segments whose newest batch is older than this (Kafka's retention.ms). */
-  retentionMs?: number
-  /** Delete the oldest sealed segments while the log would stay at least this big. */
-  retentionBytes?: number
-  nowMs: number
-}
-
-export interface RetentionResult {
-  segmentsDeleted: number
-  bytesDeleted: number
-  logStartOffset: Offset
-}
-
-export interface LogProgress {
-  /** Offsets below this are written and readable. */
-  writtenEndOffset: Offset
-  /** Offsets below this are on disk (fdatasync done). */
-  durableEndOffset: Offset
-}
-
-export interface PartitionLog {
-  readonly dir: string
-  logStartOffset(): Offset
-  /** The next offset an append will get. */
-  logEndOffset(): Offset
-  writtenEndOffset(): Offset
-  durableEndOffset(): Offset
-  /** Term of the batch holding `offset`, for offsets in [logStart, logEnd); else undefined. */
-  termOf(offset: Offset): Term | undefined
-  /** Term of the last batch, or of the last batch ever held if the log was emptied; else 0. */
-  lastTerm(): Term
-  /** Bytes of segment files (indexes not counted). */
-  sizeBytes(): number
-  /**
-   * Appends one record batch (v2, with a correct CRC). The log takes the buffer: it rewrites the
-   * base offset and partition leader epoch (the term) in place and writes it as it is.
-   */
-  append(batch: Uint8Array, term: Term): Promise<AppendResult>
-  /**
-   * Whole batches starting with the one holding `offset`, from one segment, at most `maxBytes`
-   * unless the first batch alone is larger (KIP-74). Empty at the end of the log.
-   */
-  read(offset: Offset, maxBytes: number): Promise<Uint8Array>
-  /** The first batch's base offset whose max timestamp is >= `timestamp`, or undefined. */
-  offsetForTimestamp(timestamp: number): Promise<Offset | undefined>
-  /** Largest batch max timestamp in the log (-1 when empty or none carries a timestamp). */
-  maxTimestamp(): Promise<number>
-  /** Removes the batch holding `offset` and all after it; returns the new log end offset. */
-  truncateSuffix(offset: Offset): Promise<Offset>
-  /** Moves the log start to `offset`, deleting whole segments below it; past the end, empties the log. */
-  truncatePrefix(offset: Offset): Promise<void>
-  /** Seals the active segment (if it holds anything) and starts a new one. */
-  roll(): Promise<void>
-  applyRetention(policy: RetentionPolicy): Promise<RetentionResult>
-  /** Forces everything written to disk, whatever the policy. */
-  flush(): Promise<void>
-  /** Called whenever the written or durable end moves (long-polling fetches wake on it). */
-  onProgress(listener: (progress: LogProgress) => void): () => void
-  close(): Promise<void>
-}
+export type {
+  AppendResult,
+  LogProgress,
+  PartitionLog,
+  RetentionPolicy,
+  RetentionResult,
+} from './partition-log-api.js'
 
 export async function openPartitionLog(options: PartitionLogOptions): Promise<PartitionLog> {
   const log = new SegmentedLog(options, resolveOptions(options))
@@ -143,14 +91,6 @@ const defaultTimers: StorageTimers = {
 
 const quietLogger: StorageLogger = { info() {}, warn() {} }
 
-/** The state recovery hands over: what the directory held, checked. */
-export interface RecoveredState {
-  segments: Segment[]
-  logStart: number
-  terms: TermRanges
-  lastTermEver: number
-}
-
 class SegmentedLog implements PartitionLog {
   readonly dir: string
   private readonly ctx: SegmentContext
@@ -168,6 +108,8 @@ class SegmentedLog implements PartitionLog {
   private terms!: TermRanges
   private lastTermEver = 0
   private queue: Array<AppendOp | TaskOp> = []
+  /** Bytes of appends in the queue (limits.pendingAppendBytesPerLogMax). */
+  private queuedBytes = 0
   private draining = false
   private failed: StorageError | undefined
   private closed = false
@@ -248,11 +190,18 @@ class SegmentedLog implements PartitionLog {
     const invalid = validateBatch(batch)
     if (invalid !== undefined) return Promise.reject(invalid)
     assert(Number.isSafeInteger(term) && term >= 0 && term <= 0x7fffffff, `term ${term} fits an int32`)
-    if (this.queue.length >= limits.pendingAppendsPerLogMax) {
+    if (
+      this.queue.length >= limits.pendingAppendsPerLogMax ||
+      this.queuedBytes + batch.byteLength > limits.pendingAppendBytesPerLogMax
+    ) {
       return Promise.reject(
-        new StorageError('LIMIT_EXCEEDED', `${this.queue.length} appends already wait on ${this.dir}`),
+        new StorageError(
+          'LIMIT_EXCEEDED',
+          `${this.queue.length} appends (${this.queuedBytes} bytes) already wait on ${this.dir}`,
+        ),
       )
     }
+    this.queuedBytes += batch.byteLength
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ kind: 'append', batch, term, resolve, reject })
       this.kick()
@@ -374,6 +323,7 @@ class SegmentedLog implements PartitionLog {
         if (this.failed !== undefined) {
           const pending = this.queue
           this.queue = []
+          this.queuedBytes = 0
           for (const op of pending) op.reject(this.failed)
           break
         }
@@ -381,6 +331,7 @@ class SegmentedLog implements PartitionLog {
           let n = 0
           while (n < this.queue.length && this.queue[n]?.kind === 'append') n++
           const group = this.queue.splice(0, n) as AppendOp[]
+          for (const op of group) this.queuedBytes -= op.batch.byteLength
           await this.writeGroup(group)
         } else {
           this.queue.shift()
@@ -495,8 +446,9 @@ class SegmentedLog implements PartitionLog {
   private async writeRun(items: Planned[]): Promise<void> {
     const file = this.activeFile as PinnedFile
     const start = this.active.sizeBytes
-    const bytes = items.length === 1 ? (items[0] as Planned).op.batch : concat(items.map((i) => i.op.batch))
-    await file.handle.write(bytes, start)
+    const parts = items.map((i) => i.op.batch)
+    if (parts.length === 1) await file.handle.write(parts[0] as Uint8Array, start)
+    else await file.handle.writev(parts, start)
     let position = start
     for (const item of items) {
       const total = item.op.batch.byteLength
@@ -511,7 +463,7 @@ class SegmentedLog implements PartitionLog {
       position += total
     }
     this.active.firstAppendMs ??= this.options.nowMs()
-    this.totalBytes += bytes.byteLength
+    this.totalBytes += position - start
     this.writtenEnd = this.active.endOffset
   }
 
@@ -742,18 +694,6 @@ function validateBatch(batch: Uint8Array): StorageError | undefined {
   }
   if (!batchCrcMatches(batch)) return new StorageError('INVALID_BATCH', 'batch CRC mismatch')
   return undefined
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0
-  for (const p of parts) size += p.byteLength
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
 }
 
 /** Drops whole batches whose last offset is at or past `end` (checked bytes, headers intact). */

@@ -16,7 +16,7 @@
 import { joinPath } from '../io/fs.js'
 import { readLogStart, readTermRanges, type TermStart, writeTermRanges } from './checkpoint.js'
 import type { StorageLogger } from './options.js'
-import type { RecoveredState } from './partition-log.js'
+import type { RecoveredState } from './partition-log-api.js'
 import { SEGMENT_NAME_RE, Segment, type SegmentContext, segmentName } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
 import type { StoredBatch } from './stored-batch.js'

@@ -114,6 +114,19 @@ class MemoryHandle implements FileHandle {
     this.fs.stats.writes++
   }
 
+  async writev(parts: readonly Uint8Array[], position: number): Promise<void> {
+    let total = 0
+    for (const p of parts) total += p.byteLength
+    const joined = new Uint8Array(total)
+    let at = 0
+    for (const p of parts) {
+      joined.set(p, at)
+      at += p.byteLength
+    }
+    // One operation, as the kernel sees a gathered write: a crash may tear it like any other.
+    await this.write(joined, position)
+  }
+
   async datasync(): Promise<void> {
     const file = this.live('datasync')
     file.durable = Contents.from(file.current.bytes, file.current.size)
