@@ -419,9 +419,10 @@ class SegmentedLog implements PartitionLog {
   }
 
   private async writeGroup(group: AppendOp[]): Promise<void> {
-    const { runs, newTerm } = this.plan(group)
-    const planned = runs.flatMap((r) => r.items)
+    let planned: Planned[] = group.map((op) => ({ op, baseOffset: 0, lastOffset: 0, maxTimestamp: -1 }))
     try {
+      const { runs, newTerm } = this.plan(group)
+      planned = runs.flatMap((r) => r.items)
       // The term list must name a term before any batch of it can be on disk (README, recovery).
       if (newTerm) await writeTermRanges(this.ctx.fs, this.dir, this.terms.list())
       for (const run of runs) {
@@ -557,7 +558,7 @@ class SegmentedLog implements PartitionLog {
     try {
       const found = await segment.locate(this.ctx, pinned.handle, index, offset, segment.sizeBytes)
       assert(found !== undefined, `a batch holds offset ${offset} below the written end`)
-      cut = { position: found.position, end: found.baseOffset }
+      cut = { position: found.batch.position, end: found.batch.baseOffset }
     } finally {
       pinned.release()
     }
@@ -587,6 +588,9 @@ class SegmentedLog implements PartitionLog {
         await s.removeFiles(this.ctx)
       }
       await segment.removeIndexFiles(this.ctx)
+      // The removals must be durable before the cut: a removed segment that came back after a
+      // crash would follow a shorter one and leave a gap.
+      await this.ctx.fs.syncDir(this.dir)
     }
     const file = this.activeFile as PinnedFile
     await file.handle.truncate(cut.position)
@@ -645,6 +649,7 @@ class SegmentedLog implements PartitionLog {
       this.totalBytes -= s.sizeBytes
       await s.removeFiles(this.ctx)
     }
+    await this.ctx.fs.syncDir(this.dir)
     await this.startSegment(start)
   }
 

@@ -156,6 +156,7 @@ export class MemoryFileSystem implements FileSystem {
   readonly stats: MemoryFsStats = { opens: 0, reads: 0, bytesRead: 0, writes: 0, datasyncs: 0, syncDirs: 0 }
   /** Total bytes the device holds; writes past it fail with NO_SPACE. */
   capacityBytes = Number.POSITIVE_INFINITY
+  private crashes = 0
   /** Handles not yet closed (a crash closes them all). */
   readonly handles = new Set<FileHandle>()
 
@@ -240,9 +241,36 @@ export class MemoryFileSystem implements FileSystem {
     return out
   }
 
+  /**
+   * The file system as one process sees it: after the next crash every call through it fails
+   * with CLOSED, so code still running in a "dead" process cannot touch what survived.
+   */
+  process(): FileSystem {
+    const epoch = this.crashes
+    const live = (): void => {
+      if (this.crashes !== epoch) throw new FsError('CLOSED', 'the process using this file system crashed')
+    }
+    const fenced = async <T>(run: () => Promise<T>): Promise<T> => {
+      live()
+      const result = await run()
+      live()
+      return result
+    }
+    return {
+      open: (path, options) => fenced(() => this.open(path, options)),
+      list: (dir) => fenced(() => this.list(dir)),
+      mkdirp: (dir) => fenced(() => this.mkdirp(dir)),
+      sizeOf: (path) => fenced(() => this.sizeOf(path)),
+      remove: (path) => fenced(() => this.remove(path)),
+      rename: (from, to) => fenced(() => this.rename(from, to)),
+      syncDir: (dir) => fenced(() => this.syncDir(dir)),
+    }
+  }
+
   /** A crash: unsynced operations are lost, or partly kept as `options.keep` says. */
   crash(options: CrashOptions = {}): void {
     const keep = options.keep ?? (() => 0)
+    this.crashes++
     this.handles.clear()
     for (const [path, file] of this.files) {
       const next = Contents.from(file.durable.bytes, file.durable.size)
