@@ -9,7 +9,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NodeFileSystem } from '../src/io/impl/node-fs.js'
 import { offset, term } from '../src/lib/branded.js'
@@ -132,6 +132,7 @@ async function scenario(
   rmSync(dir, { recursive: true, force: true })
 }
 
+const loadBefore = loadavg()[0] ?? 0
 try {
   for (const recordBytes of [100, 1024]) {
     const { records } = template(recordBytes)
@@ -168,3 +169,7 @@ for (const r of rows) {
   )
 }
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`)
+// Figures from a shared machine mean little without its load: print it beside them.
+console.log(
+  `load average (1 min) ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after, on ${cpus().length} cores`,
+)

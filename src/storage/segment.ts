@@ -38,6 +38,7 @@ export class Segment {
   index: SegmentIndex | undefined
   /** Known once the index is loaded or the segment was written in this process. */
   maxTimestamp: number | undefined
+  private loading: Promise<SegmentIndex> | undefined
   /** When the segment took its first batch in this process (age-based roll). */
   firstAppendMs: number | undefined
 
@@ -94,8 +95,16 @@ export class Segment {
    * Loads a sealed segment's index from its files, or rebuilds it from the .log when they are
    * missing or damaged (and rewrites them when the .log scanned clean).
    */
-  async loadIndex(ctx: SegmentContext): Promise<SegmentIndex> {
-    if (this.index !== undefined) return this.index
+  loadIndex(ctx: SegmentContext): Promise<SegmentIndex> {
+    if (this.index !== undefined) return Promise.resolve(this.index)
+    // Readers arriving together share one load, so one rebuild writes the index files once.
+    this.loading ??= this.loadIndexFiles(ctx).finally(() => {
+      this.loading = undefined
+    })
+    return this.loading
+  }
+
+  private async loadIndexFiles(ctx: SegmentContext): Promise<SegmentIndex> {
     const [offsetPath, timePath] = this.indexPaths(ctx)
     const decoded = SegmentIndex.decode(
       this.baseOffset,
