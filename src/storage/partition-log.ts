@@ -87,6 +87,9 @@ const defaultTimers: StorageTimers = {
     t.unref()
     return () => clearTimeout(t)
   },
+  defer(run) {
+    setImmediate(run)
+  },
 }
 
 const quietLogger: StorageLogger = { info() {}, warn() {} }
@@ -283,7 +286,8 @@ class SegmentedLog implements PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return
     try {
-      await this.task(() => this.syncActive())
+      // A failed log has nothing it may sync; it still gives its files back.
+      if (this.failed === undefined) await this.task(() => this.syncActive())
     } finally {
       this.closed = true
       this.cancelSyncTimer?.()
@@ -310,11 +314,11 @@ class SegmentedLog implements PartitionLog {
     })
   }
 
-  /** Starts draining on a microtask, so appends made in the same turn join one group. */
+  /** Starts draining after this turn, so appends made in the same turn join one group. */
   private kick(): void {
     if (this.draining) return
     this.draining = true
-    queueMicrotask(() => void this.drain())
+    this.timers.defer(() => void this.drain())
   }
 
   private async drain(): Promise<void> {

@@ -230,6 +230,7 @@ test('fsync=never and fsync=interval resolve after the write and sync later', as
         timers.push(run)
         return () => {}
       },
+      defer: (run) => setImmediate(run),
     },
   })
   const progress: number[] = []
@@ -256,5 +257,23 @@ test('a batch larger than the segment size gets a segment of its own', async () 
   assert.deepEqual(await log.read(o(1), 10), big)
   const logs = (await env.fs.list('/data/topic-0')).filter((n) => n.endsWith('.log'))
   assert.equal(logs.length, 3)
+  await log.close()
+})
+
+test('appends from separate callbacks of one event-loop turn share one fdatasync', async () => {
+  const env = memoryLog()
+  const log = await env.open()
+  await log.append(seededBatch(0, 1, 10), t(1))
+  const before = env.fs.stats.datasyncs
+  const pending: Promise<unknown>[] = []
+  await new Promise<void>((resolve) => {
+    setImmediate(() => pending.push(log.append(seededBatch(1, 1, 10), t(1))))
+    setImmediate(() => {
+      pending.push(log.append(seededBatch(2, 1, 10), t(1)))
+      resolve()
+    })
+  })
+  await Promise.all(pending)
+  assert.equal(env.fs.stats.datasyncs - before, 1)
   await log.close()
 })
