@@ -15,14 +15,7 @@ import { joinPath } from '../io/fs.js'
 import { limits } from '../config/limits.js'
 import { AssertionError, assert } from '../lib/assert.js'
 import { type Offset, offset as toOffset, type Term } from '../lib/branded.js'
-import { CodecError } from '../protocol/codec-error.js'
-import {
-  batchCrcMatches,
-  batchTotalBytes,
-  readBatchHeader,
-  setBaseOffset,
-  setPartitionLeaderEpoch,
-} from '../protocol/records/header.js'
+import { readBatchHeader, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/records/header.js'
 import { writeLogStart, writeTermRanges } from './checkpoint.js'
 import { fromFsError, StorageError } from './errors.js'
 import { type PinnedFile, SegmentFileCache } from './file-cache.js'
@@ -44,6 +37,7 @@ import type {
 import { recoverLog } from './recovery.js'
 import { Segment, type SegmentContext } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
+import { clipToEnd, validateBatch } from './stored-batch.js'
 import type { TermRanges } from './term-ranges.js'
 
 export type {
@@ -680,40 +674,4 @@ class SegmentedLog implements PartitionLog {
     if (deleted > 0) await this.doTruncatePrefix(newStart)
     return { segmentsDeleted: deleted, bytesDeleted: bytes, logStartOffset: toOffset(this.logStart) }
   }
-}
-
-/** Checks an appended batch before it takes an offset: exactly one whole v2 batch, CRC intact. */
-function validateBatch(batch: Uint8Array): StorageError | undefined {
-  const total = batchTotalBytes(batch)
-  if (total === undefined || total !== batch.byteLength) {
-    return new StorageError(
-      'INVALID_BATCH',
-      `batch length field says ${total}, buffer holds ${batch.byteLength}`,
-    )
-  }
-  if (total > limits.recordBatchBytesConfigurableMax) {
-    return new StorageError('LIMIT_EXCEEDED', `batch of ${total} bytes exceeds the batch limit`)
-  }
-  try {
-    const header = readBatchHeader(batch)
-    if (header.lastOffsetDelta < 0) return new StorageError('INVALID_BATCH', 'negative lastOffsetDelta')
-  } catch (err) {
-    if (err instanceof CodecError) return new StorageError('INVALID_BATCH', err.message)
-    throw err
-  }
-  if (!batchCrcMatches(batch)) return new StorageError('INVALID_BATCH', 'batch CRC mismatch')
-  return undefined
-}
-
-/** Drops whole batches whose last offset is at or past `end` (checked bytes, headers intact). */
-function clipToEnd(bytes: Uint8Array, end: number): Uint8Array {
-  let at = 0
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  while (at < bytes.byteLength) {
-    const base = Number(view.getBigInt64(at))
-    const last = base + view.getInt32(at + 23)
-    if (last >= end) break
-    at += 12 + view.getInt32(at + 8)
-  }
-  return at === bytes.byteLength ? bytes : bytes.subarray(0, at)
 }

@@ -277,3 +277,16 @@ test('appends from separate callbacks of one event-loop turn share one fdatasync
   assert.equal(env.fs.stats.datasyncs - before, 1)
   await log.close()
 })
+
+test('appends past the waiting limit are refused with LIMIT_EXCEEDED, the rest succeed', async () => {
+  const env = memoryLog()
+  const log = await env.open()
+  const batch = seededBatch(1, 1, 1)
+  const pending: Promise<unknown>[] = []
+  for (let i = 0; i < 10_000; i++) pending.push(log.append(batch.slice(), t(1)))
+  await assert.rejects(log.append(batch.slice(), t(1)), isStorageError('LIMIT_EXCEEDED'))
+  await Promise.all(pending)
+  assert.equal(log.logEndOffset(), 10_000)
+  assert.equal((await log.append(batch.slice(), t(1))).baseOffset, 10_000)
+  await log.close()
+})
