@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { readBatchHeader } from '../../../src/protocol/records/header.js'
 import { StorageError } from '../../../src/storage/errors.js'
 import { parseFsyncPolicy } from '../../../src/storage/options.js'
+import { parentDir } from '../../../src/storage/recovery.js'
 import { makeBatch, seededBatch } from '../../helpers/batches.js'
 import { memoryLog, o, t } from '../../helpers/storage.js'
 
@@ -289,4 +290,12 @@ test('appends past the waiting limit are refused with LIMIT_EXCEEDED, the rest s
   assert.equal(log.logEndOffset(), 10_000)
   assert.equal((await log.append(batch.slice(), t(1))).baseOffset, 10_000)
   await log.close()
+})
+
+test('the parent of a partition directory is found for its directory sync', () => {
+  assert.equal(parentDir('/data/t-0'), '/data')
+  assert.equal(parentDir('/data/t-0/'), '/data')
+  assert.equal(parentDir('/t-0'), '/')
+  assert.equal(parentDir('t-0'), '.')
+  assert.equal(parentDir('petrel-data/t-0'), 'petrel-data')
 })
