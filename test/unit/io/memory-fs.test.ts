@@ -9,6 +9,7 @@ test('synced writes survive a crash, unsynced ones do not', async () => {
   const fs = new MemoryFileSystem()
   await fs.mkdirp('/d')
   const f = await fs.open('/d/a', { create: true })
+  await fs.syncDir('/d')
   await f.write(bytes(1, 2, 3), 0)
   await f.datasync()
   await f.write(bytes(4, 5), 3)
@@ -22,6 +23,7 @@ test('a crash can keep a prefix of an unsynced write, and stops replay there', a
   const fs = new MemoryFileSystem()
   await fs.mkdirp('/d')
   const f = await fs.open('/d/a', { create: true })
+  await fs.syncDir('/d')
   await f.write(bytes(1, 2, 3, 4), 0)
   await f.write(bytes(9, 9), 4)
   assert.deepEqual(
@@ -36,6 +38,7 @@ test('unsynced truncation is undone by a crash unless kept', async () => {
   const fs = new MemoryFileSystem()
   await fs.mkdirp('/d')
   const f = await fs.open('/d/a', { create: true })
+  await fs.syncDir('/d')
   await f.write(bytes(1, 2, 3, 4), 0)
   await f.datasync()
   await f.truncate(1)
@@ -51,6 +54,7 @@ test('flipBit damages durable bytes; writev gathers; capacity gives NO_SPACE', a
   const fs = new MemoryFileSystem()
   await fs.mkdirp('/d')
   const f = await fs.open('/d/a', { create: true })
+  await fs.syncDir('/d')
   await f.writev([bytes(1), bytes(2, 3), bytes(4)], 0)
   await f.datasync()
   fs.flipBit('/d/a', 1, 0)
@@ -74,4 +78,45 @@ test('atomic replacement leaves old or new contents and lists directories', asyn
   assert.deepEqual(await readWholeFile(fs, '/d/cp'), bytes(2, 2))
   assert.deepEqual(await fs.list('/d'), ['cp', 'e'])
   assert.equal(await fs.sizeOf('/d/cp.tmp'), undefined)
+})
+
+test('directory operations are undone by a crash until the directory is synced', async () => {
+  const fs = new MemoryFileSystem()
+  await fs.mkdirp('/d')
+  const a = await fs.open('/d/a', { create: true })
+  await a.write(bytes(1), 0)
+  await a.datasync()
+  fs.crash()
+  assert.equal(await fs.sizeOf('/d/a'), undefined, 'an unsynced creation is gone')
+  const b = await fs.open('/d/b', { create: true })
+  await b.write(bytes(2), 0)
+  await b.datasync()
+  await fs.syncDir('/d')
+  await fs.remove('/d/b')
+  fs.crash()
+  assert.deepEqual(await readWholeFile(fs, '/d/b'), bytes(2), 'an unsynced removal is undone')
+  await fs.rename('/d/b', '/d/c')
+  assert.deepEqual(
+    fs.unsyncedOps().map((op) => [op.kind, op.path]),
+    [['rename', '/d/c']],
+  )
+  fs.crash()
+  assert.deepEqual(await fs.list('/d'), ['b'], 'an unsynced rename is undone')
+  await fs.rename('/d/b', '/d/c')
+  fs.crash({ keep: () => 1 })
+  assert.deepEqual(await fs.list('/d'), ['c'], 'a kept rename stays')
+})
+
+test('a process view fails every call after a crash', async () => {
+  const fs = new MemoryFileSystem()
+  await fs.mkdirp('/d')
+  const view = fs.process()
+  await view.open('/d/a', { create: true })
+  fs.crash()
+  await assert.rejects(view.list('/d'), (e) => e instanceof FsError && e.code === 'CLOSED')
+  await assert.rejects(
+    view.open('/d/z', { create: true }),
+    (e) => e instanceof FsError && e.code === 'CLOSED',
+  )
+  assert.equal(await fs.sizeOf('/d/z'), undefined)
 })
