@@ -35,7 +35,7 @@ export interface LogProgress {
 export interface PartitionLog {
   readonly dir: string
   logStartOffset(): Offset
-  /** The next offset an append will get. */
+  /** The next offset to assign. Appends still waiting for the next turn are not counted yet. */
   logEndOffset(): Offset
   writtenEndOffset(): Offset
   durableEndOffset(): Offset
