@@ -37,7 +37,7 @@ import type {
 import { recoverLog } from './recovery.js'
 import { Segment, type SegmentContext } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
-import { clipToEnd, validateBatch } from './stored-batch.js'
+import { validateBatch } from './stored-batch.js'
 import type { TermRanges } from './term-ranges.js'
 
 export type {
@@ -86,6 +86,9 @@ const defaultTimers: StorageTimers = {
   },
 }
 
+/** Reads retried when truncations keep overtaking them; after that the reader gets nothing yet. */
+const READ_ATTEMPTS_MAX = 4
+
 const quietLogger: StorageLogger = { info() {}, warn() {} }
 
 class SegmentedLog implements PartitionLog {
@@ -105,6 +108,8 @@ class SegmentedLog implements PartitionLog {
   private terms!: TermRanges
   private lastTermEver = 0
   private queue: Array<AppendOp | TaskOp> = []
+  /** Counts truncations that may rewrite offsets (suffix cuts, resets), for reads in flight. */
+  private truncations = 0
   /** Bytes of appends in the queue (limits.pendingAppendBytesPerLogMax). */
   private queuedBytes = 0
   private draining = false
@@ -214,18 +219,31 @@ class SegmentedLog implements PartitionLog {
         `offset ${offset} is outside [${this.logStart}, ${this.nextOffset}] of ${this.dir}`,
       )
     }
-    if (offset >= this.writtenEnd) return new Uint8Array(0)
-    const segment = this.segmentFor(offset)
-    try {
-      const bytes = await segment.read(this.ctx, offset, maxBytes, segment.sizeBytes, (o) =>
-        this.terms.termAt(o),
-      )
+    // A truncation that runs while the read is in flight may replace the batches it read with
+    // others at the same offsets; then the read starts again (bounded), so it never returns them.
+    for (let attempt = 0; attempt < READ_ATTEMPTS_MAX; attempt++) {
+      if (offset < this.logStart) break
+      if (offset >= this.writtenEnd) return new Uint8Array(0)
+      const truncations = this.truncations
+      const segment = this.segmentFor(offset)
+      let bytes: Uint8Array
+      try {
+        bytes = await segment.read(this.ctx, offset, maxBytes, segment.sizeBytes, (o) => this.terms.termAt(o))
+      } catch (err) {
+        if (this.truncations !== truncations) continue
+        throw fromFsError(err, `read ${this.dir}`)
+      }
       if (segment !== this.active) this.touchIndex(segment)
-      // A truncation may have run while the read was in flight; never return what it removed.
-      return clipToEnd(bytes, this.writtenEnd)
-    } catch (err) {
-      throw fromFsError(err, `read ${this.dir}`)
+      // Without a truncation the written end only grew, so every batch read is still in the log.
+      if (this.truncations === truncations) return bytes
     }
+    if (offset < this.logStart) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} fell below the log start of ${this.dir}`,
+      )
+    }
+    return new Uint8Array(0)
   }
 
   async offsetForTimestamp(timestamp: number): Promise<Offset | undefined> {
@@ -571,6 +589,7 @@ class SegmentedLog implements PartitionLog {
       return toOffset(this.logStart)
     }
     // Readers stop at the new end before any byte goes away.
+    this.truncations++
     this.writtenEnd = cut.end
     this.nextOffset = cut.end
     this.durableEnd = Math.min(this.durableEnd, cut.end)
@@ -634,6 +653,7 @@ class SegmentedLog implements PartitionLog {
    */
   private async resetTo(start: number): Promise<void> {
     // Readers see an empty log before any file goes away.
+    this.truncations++
     this.nextOffset = start
     this.writtenEnd = start
     this.durableEnd = start

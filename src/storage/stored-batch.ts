@@ -157,16 +157,3 @@ export function validateBatch(batch: Uint8Array): StorageError | undefined {
   if (!batchCrcMatches(batch)) return new StorageError('INVALID_BATCH', 'batch CRC mismatch')
   return undefined
 }
-
-/** Drops whole batches whose last offset is at or past `end` (checked bytes, headers intact). */
-export function clipToEnd(bytes: Uint8Array, end: number): Uint8Array {
-  let at = 0
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  while (at < bytes.byteLength) {
-    const base = Number(view.getBigInt64(at))
-    const last = base + view.getInt32(at + 23)
-    if (last >= end) break
-    at += 12 + view.getInt32(at + 8)
-  }
-  return at === bytes.byteLength ? bytes : bytes.subarray(0, at)
-}
