@@ -11,7 +11,7 @@ import type { PartitionLog } from '../../../src/storage/partition-log.js'
 import { seededBatch } from '../../helpers/batches.js'
 import { memoryLog, o, t } from '../../helpers/storage.js'
 
-const SEEDS = Number(process.env.STORAGE_SIM_SEEDS ?? 40)
+const SEEDS = Number(process.env.STORAGE_SIM_SEEDS ?? 25)
 
 async function checkWhole(log: PartitionLog): Promise<number> {
   let next: number = log.logStartOffset()
