@@ -53,6 +53,8 @@ export const limits = {
   openSegmentFilesMax: 4_096,
   /** Appends waiting to share one write and one fdatasync. */
   pendingAppendsPerLogMax: 10_000,
+  /** Bytes of appends waiting on one log; past it appends are refused (the caller backs off). */
+  pendingAppendBytesPerLogMax: 128 * MiB,
   /** Bytes read at a time when scanning a segment (recovery, index rebuild, lookups). */
   segmentScanChunkBytes: 256 * KiB,
   /** Sealed segments' indexes one partition log keeps loaded; older ones are dropped and reread. */
@@ -102,6 +104,10 @@ assert(
   'the largest batch fits in one segment',
 )
 assert(limits.segmentBytesMin < limits.segmentBytesMax, 'segment size range is non-empty')
+assert(
+  limits.pendingAppendBytesPerLogMax >= limits.recordBatchBytesConfigurableMax,
+  'one batch of the largest size can wait to be appended',
+)
 assert(
   limits.segmentBytesMax + limits.recordBatchBytesConfigurableMax < 2 ** 32,
   'a position inside a segment fits the u32 of an index entry',

@@ -28,6 +28,8 @@ export interface FileHandle {
   read(into: Uint8Array, position: number): Promise<number>
   /** Writes every byte of `bytes` at `position`, extending the file if needed. */
   write(bytes: Uint8Array, position: number): Promise<void>
+  /** Writes `parts` back to back from `position` (one gathered write, no copy). */
+  writev(parts: readonly Uint8Array[], position: number): Promise<void>
   /** Makes the file's data durable (fdatasync). Until then a crash may lose or tear writes. */
   datasync(): Promise<void>
   /** Cuts or extends the file to `size` bytes. Durable after the next datasync. */

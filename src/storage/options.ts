@@ -34,9 +34,15 @@ export interface StorageLogger {
   warn(message: string): void
 }
 
-/** Timers the interval policy needs; the simulator passes its own. Returns a cancel function. */
+/** Scheduling the log needs; the simulator passes its own. */
 export interface StorageTimers {
+  /** Runs `run` after `ms` (the interval fsync policy); returns a cancel function. */
   setTimeout(run: () => void, ms: number): () => void
+  /**
+   * Runs `run` once the current turn of the event loop is over (setImmediate), so that appends
+   * made anywhere in this turn, by any socket's callback, join one write and one fdatasync.
+   */
+  defer(run: () => void): void
 }
 
 export interface PartitionLogOptions {

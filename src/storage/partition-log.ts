@@ -15,14 +15,7 @@ import { joinPath } from '../io/fs.js'
 import { limits } from '../config/limits.js'
 import { AssertionError, assert } from '../lib/assert.js'
 import { type Offset, offset as toOffset, type Term } from '../lib/branded.js'
-import { CodecError } from '../protocol/codec-error.js'
-import {
-  batchCrcMatches,
-  batchTotalBytes,
-  readBatchHeader,
-  setBaseOffset,
-  setPartitionLeaderEpoch,
-} from '../protocol/records/header.js'
+import { readBatchHeader, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/records/header.js'
 import { writeLogStart, writeTermRanges } from './checkpoint.js'
 import { fromFsError, StorageError } from './errors.js'
 import { type PinnedFile, SegmentFileCache } from './file-cache.js'
@@ -34,77 +27,26 @@ import {
   type StorageLogger,
   type StorageTimers,
 } from './options.js'
+import type {
+  AppendResult,
+  LogProgress,
+  PartitionLog,
+  RetentionPolicy,
+  RetentionResult,
+} from './partition-log-api.js'
 import { recoverLog } from './recovery.js'
 import { Segment, type SegmentContext } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
+import { validateBatch } from './stored-batch.js'
 import type { TermRanges } from './term-ranges.js'
 
-export interface AppendResult {
-  baseOffset: Offset
-  lastOffset: Offset
-}
-
-export interface RetentionPolicy {
-  /** Delete sealed segments whose newest batch is older than this (Kafka's retention.ms). */
-  retentionMs?: number
-  /** Delete the oldest sealed segments while the log would stay at least this big. */
-  retentionBytes?: number
-  nowMs: number
-}
-
-export interface RetentionResult {
-  segmentsDeleted: number
-  bytesDeleted: number
-  logStartOffset: Offset
-}
-
-export interface LogProgress {
-  /** Offsets below this are written and readable. */
-  writtenEndOffset: Offset
-  /** Offsets below this are on disk (fdatasync done). */
-  durableEndOffset: Offset
-}
-
-export interface PartitionLog {
-  readonly dir: string
-  logStartOffset(): Offset
-  /** The next offset an append will get. */
-  logEndOffset(): Offset
-  writtenEndOffset(): Offset
-  durableEndOffset(): Offset
-  /** Term of the batch holding `offset`, for offsets in [logStart, logEnd); else undefined. */
-  termOf(offset: Offset): Term | undefined
-  /** Term of the last batch, or of the last batch ever held if the log was emptied; else 0. */
-  lastTerm(): Term
-  /** Bytes of segment files (indexes not counted). */
-  sizeBytes(): number
-  /**
-   * Appends one record batch (v2, with a correct CRC). The log takes the buffer: it rewrites the
-   * base offset and partition leader epoch (the term) in place and writes it as it is.
-   */
-  append(batch: Uint8Array, term: Term): Promise<AppendResult>
-  /**
-   * Whole batches starting with the one holding `offset`, from one segment, at most `maxBytes`
-   * unless the first batch alone is larger (KIP-74). Empty at the end of the log.
-   */
-  read(offset: Offset, maxBytes: number): Promise<Uint8Array>
-  /** The first batch's base offset whose max timestamp is >= `timestamp`, or undefined. */
-  offsetForTimestamp(timestamp: number): Promise<Offset | undefined>
-  /** Largest batch max timestamp in the log (-1 when empty or none carries a timestamp). */
-  maxTimestamp(): Promise<number>
-  /** Removes the batch holding `offset` and all after it; returns the new log end offset. */
-  truncateSuffix(offset: Offset): Promise<Offset>
-  /** Moves the log start to `offset`, deleting whole segments below it; past the end, empties the log. */
-  truncatePrefix(offset: Offset): Promise<void>
-  /** Seals the active segment (if it holds anything) and starts a new one. */
-  roll(): Promise<void>
-  applyRetention(policy: RetentionPolicy): Promise<RetentionResult>
-  /** Forces everything written to disk, whatever the policy. */
-  flush(): Promise<void>
-  /** Called whenever the written or durable end moves (long-polling fetches wake on it). */
-  onProgress(listener: (progress: LogProgress) => void): () => void
-  close(): Promise<void>
-}
+export type {
+  AppendResult,
+  LogProgress,
+  PartitionLog,
+  RetentionPolicy,
+  RetentionResult,
+} from './partition-log-api.js'
 
 export async function openPartitionLog(options: PartitionLogOptions): Promise<PartitionLog> {
   const log = new SegmentedLog(options, resolveOptions(options))
@@ -139,17 +81,15 @@ const defaultTimers: StorageTimers = {
     t.unref()
     return () => clearTimeout(t)
   },
+  defer(run) {
+    setImmediate(run)
+  },
 }
+
+/** Reads retried when truncations keep overtaking them; after that the reader gets nothing yet. */
+const READ_ATTEMPTS_MAX = 4
 
 const quietLogger: StorageLogger = { info() {}, warn() {} }
-
-/** The state recovery hands over: what the directory held, checked. */
-export interface RecoveredState {
-  segments: Segment[]
-  logStart: number
-  terms: TermRanges
-  lastTermEver: number
-}
 
 class SegmentedLog implements PartitionLog {
   readonly dir: string
@@ -168,6 +108,10 @@ class SegmentedLog implements PartitionLog {
   private terms!: TermRanges
   private lastTermEver = 0
   private queue: Array<AppendOp | TaskOp> = []
+  /** Counts truncations that may rewrite offsets (suffix cuts, resets), for reads in flight. */
+  private truncations = 0
+  /** Bytes of appends in the queue (limits.pendingAppendBytesPerLogMax). */
+  private queuedBytes = 0
   private draining = false
   private failed: StorageError | undefined
   private closed = false
@@ -248,11 +192,18 @@ class SegmentedLog implements PartitionLog {
     const invalid = validateBatch(batch)
     if (invalid !== undefined) return Promise.reject(invalid)
     assert(Number.isSafeInteger(term) && term >= 0 && term <= 0x7fffffff, `term ${term} fits an int32`)
-    if (this.queue.length >= limits.pendingAppendsPerLogMax) {
+    if (
+      this.queue.length >= limits.pendingAppendsPerLogMax ||
+      this.queuedBytes + batch.byteLength > limits.pendingAppendBytesPerLogMax
+    ) {
       return Promise.reject(
-        new StorageError('LIMIT_EXCEEDED', `${this.queue.length} appends already wait on ${this.dir}`),
+        new StorageError(
+          'LIMIT_EXCEEDED',
+          `${this.queue.length} appends (${this.queuedBytes} bytes) already wait on ${this.dir}`,
+        ),
       )
     }
+    this.queuedBytes += batch.byteLength
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ kind: 'append', batch, term, resolve, reject })
       this.kick()
@@ -268,18 +219,31 @@ class SegmentedLog implements PartitionLog {
         `offset ${offset} is outside [${this.logStart}, ${this.nextOffset}] of ${this.dir}`,
       )
     }
-    if (offset >= this.writtenEnd) return new Uint8Array(0)
-    const segment = this.segmentFor(offset)
-    try {
-      const bytes = await segment.read(this.ctx, offset, maxBytes, segment.sizeBytes, (o) =>
-        this.terms.termAt(o),
-      )
+    // A truncation that runs while the read is in flight may replace the batches it read with
+    // others at the same offsets; then the read starts again (bounded), so it never returns them.
+    for (let attempt = 0; attempt < READ_ATTEMPTS_MAX; attempt++) {
+      if (offset < this.logStart) break
+      if (offset >= this.writtenEnd) return new Uint8Array(0)
+      const truncations = this.truncations
+      const segment = this.segmentFor(offset)
+      let bytes: Uint8Array
+      try {
+        bytes = await segment.read(this.ctx, offset, maxBytes, segment.sizeBytes, (o) => this.terms.termAt(o))
+      } catch (err) {
+        if (this.truncations !== truncations) continue
+        throw fromFsError(err, `read ${this.dir}`)
+      }
       if (segment !== this.active) this.touchIndex(segment)
-      // A truncation may have run while the read was in flight; never return what it removed.
-      return clipToEnd(bytes, this.writtenEnd)
-    } catch (err) {
-      throw fromFsError(err, `read ${this.dir}`)
+      // Without a truncation the written end only grew, so every batch read is still in the log.
+      if (this.truncations === truncations) return bytes
     }
+    if (offset < this.logStart) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} fell below the log start of ${this.dir}`,
+      )
+    }
+    return new Uint8Array(0)
   }
 
   async offsetForTimestamp(timestamp: number): Promise<Offset | undefined> {
@@ -334,7 +298,8 @@ class SegmentedLog implements PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return
     try {
-      await this.task(() => this.syncActive())
+      // A failed log has nothing it may sync; it still gives its files back.
+      if (this.failed === undefined) await this.task(() => this.syncActive())
     } finally {
       this.closed = true
       this.cancelSyncTimer?.()
@@ -361,11 +326,11 @@ class SegmentedLog implements PartitionLog {
     })
   }
 
-  /** Starts draining on a microtask, so appends made in the same turn join one group. */
+  /** Starts draining after this turn, so appends made in the same turn join one group. */
   private kick(): void {
     if (this.draining) return
     this.draining = true
-    queueMicrotask(() => void this.drain())
+    this.timers.defer(() => void this.drain())
   }
 
   private async drain(): Promise<void> {
@@ -374,6 +339,7 @@ class SegmentedLog implements PartitionLog {
         if (this.failed !== undefined) {
           const pending = this.queue
           this.queue = []
+          this.queuedBytes = 0
           for (const op of pending) op.reject(this.failed)
           break
         }
@@ -381,6 +347,7 @@ class SegmentedLog implements PartitionLog {
           let n = 0
           while (n < this.queue.length && this.queue[n]?.kind === 'append') n++
           const group = this.queue.splice(0, n) as AppendOp[]
+          for (const op of group) this.queuedBytes -= op.batch.byteLength
           await this.writeGroup(group)
         } else {
           this.queue.shift()
@@ -468,9 +435,10 @@ class SegmentedLog implements PartitionLog {
   }
 
   private async writeGroup(group: AppendOp[]): Promise<void> {
-    const { runs, newTerm } = this.plan(group)
-    const planned = runs.flatMap((r) => r.items)
+    let planned: Planned[] = group.map((op) => ({ op, baseOffset: 0, lastOffset: 0, maxTimestamp: -1 }))
     try {
+      const { runs, newTerm } = this.plan(group)
+      planned = runs.flatMap((r) => r.items)
       // The term list must name a term before any batch of it can be on disk (README, recovery).
       if (newTerm) await writeTermRanges(this.ctx.fs, this.dir, this.terms.list())
       for (const run of runs) {
@@ -495,8 +463,9 @@ class SegmentedLog implements PartitionLog {
   private async writeRun(items: Planned[]): Promise<void> {
     const file = this.activeFile as PinnedFile
     const start = this.active.sizeBytes
-    const bytes = items.length === 1 ? (items[0] as Planned).op.batch : concat(items.map((i) => i.op.batch))
-    await file.handle.write(bytes, start)
+    const parts = items.map((i) => i.op.batch)
+    if (parts.length === 1) await file.handle.write(parts[0] as Uint8Array, start)
+    else await file.handle.writev(parts, start)
     let position = start
     for (const item of items) {
       const total = item.op.batch.byteLength
@@ -511,7 +480,7 @@ class SegmentedLog implements PartitionLog {
       position += total
     }
     this.active.firstAppendMs ??= this.options.nowMs()
-    this.totalBytes += bytes.byteLength
+    this.totalBytes += position - start
     this.writtenEnd = this.active.endOffset
   }
 
@@ -605,7 +574,7 @@ class SegmentedLog implements PartitionLog {
     try {
       const found = await segment.locate(this.ctx, pinned.handle, index, offset, segment.sizeBytes)
       assert(found !== undefined, `a batch holds offset ${offset} below the written end`)
-      cut = { position: found.position, end: found.baseOffset }
+      cut = { position: found.batch.position, end: found.batch.baseOffset }
     } finally {
       pinned.release()
     }
@@ -620,6 +589,7 @@ class SegmentedLog implements PartitionLog {
       return toOffset(this.logStart)
     }
     // Readers stop at the new end before any byte goes away.
+    this.truncations++
     this.writtenEnd = cut.end
     this.nextOffset = cut.end
     this.durableEnd = Math.min(this.durableEnd, cut.end)
@@ -635,6 +605,9 @@ class SegmentedLog implements PartitionLog {
         await s.removeFiles(this.ctx)
       }
       await segment.removeIndexFiles(this.ctx)
+      // The removals must be durable before the cut: a removed segment that came back after a
+      // crash would follow a shorter one and leave a gap.
+      await this.ctx.fs.syncDir(this.dir)
     }
     const file = this.activeFile as PinnedFile
     await file.handle.truncate(cut.position)
@@ -680,6 +653,7 @@ class SegmentedLog implements PartitionLog {
    */
   private async resetTo(start: number): Promise<void> {
     // Readers see an empty log before any file goes away.
+    this.truncations++
     this.nextOffset = start
     this.writtenEnd = start
     this.durableEnd = start
@@ -693,6 +667,7 @@ class SegmentedLog implements PartitionLog {
       this.totalBytes -= s.sizeBytes
       await s.removeFiles(this.ctx)
     }
+    await this.ctx.fs.syncDir(this.dir)
     await this.startSegment(start)
   }
 
@@ -719,52 +694,4 @@ class SegmentedLog implements PartitionLog {
     if (deleted > 0) await this.doTruncatePrefix(newStart)
     return { segmentsDeleted: deleted, bytesDeleted: bytes, logStartOffset: toOffset(this.logStart) }
   }
-}
-
-/** Checks an appended batch before it takes an offset: exactly one whole v2 batch, CRC intact. */
-function validateBatch(batch: Uint8Array): StorageError | undefined {
-  const total = batchTotalBytes(batch)
-  if (total === undefined || total !== batch.byteLength) {
-    return new StorageError(
-      'INVALID_BATCH',
-      `batch length field says ${total}, buffer holds ${batch.byteLength}`,
-    )
-  }
-  if (total > limits.recordBatchBytesConfigurableMax) {
-    return new StorageError('LIMIT_EXCEEDED', `batch of ${total} bytes exceeds the batch limit`)
-  }
-  try {
-    const header = readBatchHeader(batch)
-    if (header.lastOffsetDelta < 0) return new StorageError('INVALID_BATCH', 'negative lastOffsetDelta')
-  } catch (err) {
-    if (err instanceof CodecError) return new StorageError('INVALID_BATCH', err.message)
-    throw err
-  }
-  if (!batchCrcMatches(batch)) return new StorageError('INVALID_BATCH', 'batch CRC mismatch')
-  return undefined
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0
-  for (const p of parts) size += p.byteLength
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
-/** Drops whole batches whose last offset is at or past `end` (checked bytes, headers intact). */
-function clipToEnd(bytes: Uint8Array, end: number): Uint8Array {
-  let at = 0
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  while (at < bytes.byteLength) {
-    const base = Number(view.getBigInt64(at))
-    const last = base + view.getInt32(at + 23)
-    if (last >= end) break
-    at += 12 + view.getInt32(at + 8)
-  }
-  return at === bytes.byteLength ? bytes : bytes.subarray(0, at)
 }

@@ -16,7 +16,7 @@
 import { joinPath } from '../io/fs.js'
 import { readLogStart, readTermRanges, type TermStart, writeTermRanges } from './checkpoint.js'
 import type { StorageLogger } from './options.js'
-import type { RecoveredState } from './partition-log.js'
+import type { RecoveredState } from './partition-log-api.js'
 import { SEGMENT_NAME_RE, Segment, type SegmentContext, segmentName } from './segment.js'
 import { SegmentIndex } from './segment-index.js'
 import type { StoredBatch } from './stored-batch.js'
@@ -25,6 +25,8 @@ import { TermRanges } from './term-ranges.js'
 export async function recoverLog(ctx: SegmentContext, logger: StorageLogger): Promise<RecoveredState> {
   const { fs, dir } = ctx
   await fs.mkdirp(dir)
+  // A new partition directory must itself survive a crash before anything in it is acknowledged.
+  await fs.syncDir(parentDir(dir))
   const names = await fs.list(dir)
   const logs = new Set<string>()
   for (const name of names) {
@@ -156,4 +158,12 @@ async function rebuildTerms(ctx: SegmentContext, segments: Segment[]): Promise<T
 function sameRanges(a: readonly TermStart[], b: readonly TermStart[] | undefined): boolean {
   if (b === undefined || a.length !== b.length) return false
   return a.every((r, i) => r.term === b[i]?.term && r.startOffset === b[i]?.startOffset)
+}
+
+/** The directory holding `dir`: '/' for a top-level absolute path, '.' for a bare name. */
+export function parentDir(dir: string): string {
+  const trimmed = dir.length > 1 ? dir.replace(/\/+$/, '') : dir
+  const i = trimmed.lastIndexOf('/')
+  if (i < 0) return '.'
+  return i === 0 ? '/' : trimmed.slice(0, i)
 }

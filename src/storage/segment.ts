@@ -4,7 +4,7 @@
  * sparse index (segment-index.ts). Only the last segment of a log is active (written to); the
  * others are sealed and never change, except that a suffix truncation may reopen the last of them.
  */
-import { type FileSystem, joinPath, readWholeFile, writeFileAtomically } from '../io/fs.js'
+import { type FileHandle, type FileSystem, joinPath, readWholeFile, writeFileAtomically } from '../io/fs.js'
 import { limits } from '../config/limits.js'
 import { assert } from '../lib/assert.js'
 import { StorageError } from './errors.js'
@@ -20,6 +20,13 @@ export interface SegmentContext {
   warn(message: string): void
 }
 
+/** A batch found by a walk, with the bytes last read (which hold at least its header). */
+export interface Walked {
+  batch: StoredBatch
+  chunk: Uint8Array
+  chunkStart: number
+}
+
 export function segmentName(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0')
 }
@@ -31,6 +38,7 @@ export class Segment {
   index: SegmentIndex | undefined
   /** Known once the index is loaded or the segment was written in this process. */
   maxTimestamp: number | undefined
+  private loading: Promise<SegmentIndex> | undefined
   /** When the segment took its first batch in this process (age-based roll). */
   firstAppendMs: number | undefined
 
@@ -87,8 +95,16 @@ export class Segment {
    * Loads a sealed segment's index from its files, or rebuilds it from the .log when they are
    * missing or damaged (and rewrites them when the .log scanned clean).
    */
-  async loadIndex(ctx: SegmentContext): Promise<SegmentIndex> {
-    if (this.index !== undefined) return this.index
+  loadIndex(ctx: SegmentContext): Promise<SegmentIndex> {
+    if (this.index !== undefined) return Promise.resolve(this.index)
+    // Readers arriving together share one load, so one rebuild writes the index files once.
+    this.loading ??= this.loadIndexFiles(ctx).finally(() => {
+      this.loading = undefined
+    })
+    return this.loading
+  }
+
+  private async loadIndexFiles(ctx: SegmentContext): Promise<SegmentIndex> {
     const [offsetPath, timePath] = this.indexPaths(ctx)
     const decoded = SegmentIndex.decode(
       this.baseOffset,
@@ -166,10 +182,16 @@ export class Segment {
     const index = await this.loadIndex(ctx)
     const pinned = await ctx.files.pin(this.logPath(ctx), false)
     try {
-      const found = await this.locate(ctx, pinned.handle, index, offset, endBytes)
-      if (found === undefined) return new Uint8Array(0)
+      const located = await this.locate(ctx, pinned.handle, index, offset, endBytes)
+      if (located === undefined) return new Uint8Array(0)
+      const { batch: found, chunk, chunkStart } = located
       const want = Math.max(found.totalBytes, Math.min(maxBytes, endBytes - found.position))
-      const bytes = await readFully(pinned.handle, found.position, want)
+      const from = found.position - chunkStart
+      // The walk's last read often holds the whole answer already (small fetches).
+      const bytes =
+        from + want <= chunk.byteLength
+          ? chunk.subarray(from, from + want)
+          : await readFully(pinned.handle, found.position, want)
       let at = 0
       let expected = found.baseOffset
       while (at < bytes.byteLength) {
@@ -197,11 +219,11 @@ export class Segment {
   /** Header of the batch holding `offset`, found from the index and a bounded forward walk. */
   async locate(
     ctx: SegmentContext,
-    handle: import('../io/fs.js').FileHandle,
+    handle: FileHandle,
     index: SegmentIndex,
     offset: number,
     endBytes: number,
-  ): Promise<StoredBatch | undefined> {
+  ): Promise<Walked | undefined> {
     const entry = index.floor(offset)
     return this.walk(ctx, handle, entry, endBytes, (b) => b.lastOffset >= offset)
   }
@@ -209,11 +231,13 @@ export class Segment {
   /** First batch, walking from `entry`, for which `stop` holds, checking headers on the way. */
   async walk(
     ctx: SegmentContext,
-    handle: import('../io/fs.js').FileHandle,
+    handle: FileHandle,
     entry: { offset: number; position: number },
     endBytes: number,
     stop: (b: StoredBatch) => boolean,
-  ): Promise<StoredBatch | undefined> {
+  ): Promise<Walked | undefined> {
+    // Two index intervals cover the walk from an entry to the batch wanted, in one read mostly.
+    const chunkBytes = Math.min(limits.segmentScanChunkBytes, Math.max(16 * 1024, 2 * ctx.indexIntervalBytes))
     let position = entry.position
     let expected = entry.offset
     let chunk: Uint8Array = new Uint8Array(0)
@@ -221,8 +245,7 @@ export class Segment {
     while (position < endBytes) {
       let verdict = checkBatch(chunk, position - chunkStart, position, expected, { crc: false })
       if (!verdict.ok && verdict.short) {
-        const size = Math.min(endBytes - position, limits.segmentScanChunkBytes)
-        chunk = await readFully(handle, position, size)
+        chunk = await readFully(handle, position, Math.min(endBytes - position, chunkBytes))
         chunkStart = position
         verdict = checkBatch(chunk, 0, position, expected, { crc: false })
       }
@@ -230,7 +253,7 @@ export class Segment {
         if (verdict.short) return undefined
         throw this.corrupt(ctx, position, verdict.reason)
       }
-      if (stop(verdict.batch)) return verdict.batch
+      if (stop(verdict.batch)) return { batch: verdict.batch, chunk, chunkStart }
       position += verdict.batch.totalBytes
       expected = verdict.batch.lastOffset + 1
     }
@@ -251,7 +274,7 @@ export class Segment {
         this.sizeBytes,
         (b) => b.maxTimestamp >= timestamp,
       )
-      return found?.baseOffset
+      return found?.batch.baseOffset
     } finally {
       pinned.release()
     }

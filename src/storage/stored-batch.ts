@@ -6,6 +6,7 @@
  */
 import type { FileHandle } from '../io/fs.js'
 import { limits } from '../config/limits.js'
+import { CodecError } from '../protocol/codec-error.js'
 import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD,
@@ -13,6 +14,7 @@ import {
   batchTotalBytes,
   readBatchHeader,
 } from '../protocol/records/header.js'
+import { StorageError } from './errors.js'
 
 export interface StoredBatch {
   position: number
@@ -131,4 +133,27 @@ export async function scanBatches(
     nextOffset = verdict.batch.lastOffset + 1
   }
   return { position, nextOffset }
+}
+
+/** Checks an appended batch before it takes an offset: exactly one whole v2 batch, CRC intact. */
+export function validateBatch(batch: Uint8Array): StorageError | undefined {
+  const total = batchTotalBytes(batch)
+  if (total === undefined || total !== batch.byteLength) {
+    return new StorageError(
+      'INVALID_BATCH',
+      `batch length field says ${total}, buffer holds ${batch.byteLength}`,
+    )
+  }
+  if (total > limits.recordBatchBytesConfigurableMax) {
+    return new StorageError('LIMIT_EXCEEDED', `batch of ${total} bytes exceeds the batch limit`)
+  }
+  try {
+    const header = readBatchHeader(batch)
+    if (header.lastOffsetDelta < 0) return new StorageError('INVALID_BATCH', 'negative lastOffsetDelta')
+  } catch (err) {
+    if (err instanceof CodecError) return new StorageError('INVALID_BATCH', err.message)
+    throw err
+  }
+  if (!batchCrcMatches(batch)) return new StorageError('INVALID_BATCH', 'batch CRC mismatch')
+  return undefined
 }

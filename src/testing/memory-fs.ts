@@ -7,19 +7,23 @@
  * callback lets them survive; a write may survive as a prefix (a torn write), and replay stops at
  * the first operation that does not survive whole. `flipBit` damages stored bytes in place.
  *
- * Simplification, stated: directory operations (create, rename, remove) are durable at once, as
- * on a file system that journals metadata synchronously; `syncDir` only counts calls.
+ * Directory operations (create, remove, rename) are not durable until `syncDir` of their
+ * directory: a crash undoes the unsynced ones after the first that `keep` does not keep (they are
+ * kept in order, as a journaling file system commits metadata). Directories themselves (mkdirp)
+ * are durable at once.
  */
 import { type FileHandle, type FileSystem, FsError } from '../io/fs.js'
 
 export type UnsyncedOp =
   | { kind: 'write'; path: string; position: number; length: number; index: number }
   | { kind: 'truncate'; path: string; size: number; index: number }
+  | { kind: 'create' | 'remove' | 'rename'; path: string; index: number }
 
 export interface CrashOptions {
   /**
    * How much of each unsynced operation survives: for a write, the bytes kept from its start
-   * (0 to length); for a truncate, anything above 0 keeps it. Default: nothing survives.
+   * (0 to length); for a truncate or a directory operation, anything above 0 keeps it.
+   * Default: nothing survives.
    */
   keep?: (op: UnsyncedOp) => number
 }
@@ -34,6 +38,19 @@ export interface MemoryFsStats {
 }
 
 type Op = { kind: 'write'; position: number; bytes: Uint8Array } | { kind: 'truncate'; size: number }
+
+/** An unsynced directory operation and how to undo it. */
+type DirOp =
+  | { kind: 'create'; dir: string; path: string; file: MemoryFile }
+  | { kind: 'remove'; dir: string; path: string; file: MemoryFile }
+  | {
+      kind: 'rename'
+      dir: string
+      path: string
+      from: string
+      file: MemoryFile
+      replaced: MemoryFile | undefined
+    }
 
 class Contents {
   bytes = new Uint8Array(0)
@@ -114,6 +131,19 @@ class MemoryHandle implements FileHandle {
     this.fs.stats.writes++
   }
 
+  async writev(parts: readonly Uint8Array[], position: number): Promise<void> {
+    let total = 0
+    for (const p of parts) total += p.byteLength
+    const joined = new Uint8Array(total)
+    let at = 0
+    for (const p of parts) {
+      joined.set(p, at)
+      at += p.byteLength
+    }
+    // One operation, as the kernel sees a gathered write: a crash may tear it like any other.
+    await this.write(joined, position)
+  }
+
   async datasync(): Promise<void> {
     const file = this.live('datasync')
     file.durable = Contents.from(file.current.bytes, file.current.size)
@@ -143,6 +173,8 @@ export class MemoryFileSystem implements FileSystem {
   readonly stats: MemoryFsStats = { opens: 0, reads: 0, bytesRead: 0, writes: 0, datasyncs: 0, syncDirs: 0 }
   /** Total bytes the device holds; writes past it fail with NO_SPACE. */
   capacityBytes = Number.POSITIVE_INFINITY
+  private crashes = 0
+  private dirOps: DirOp[] = []
   /** Handles not yet closed (a crash closes them all). */
   readonly handles = new Set<FileHandle>()
 
@@ -159,6 +191,7 @@ export class MemoryFileSystem implements FileSystem {
       if (!this.dirs.has(parentOf(path))) throw new FsError('NOT_FOUND', `open ${path}: no such directory`)
       file = new MemoryFile()
       this.files.set(path, file)
+      this.dirOps.push({ kind: 'create', dir: parentOf(path), path, file })
     }
     this.stats.opens++
     const handle = new MemoryHandle(this, path, file, file.generation)
@@ -195,8 +228,10 @@ export class MemoryFileSystem implements FileSystem {
 
   async remove(path: string): Promise<void> {
     const file = this.files.get(path)
-    if (file !== undefined) file.generation++
+    if (file === undefined) return
+    file.generation++
     this.files.delete(path)
+    this.dirOps.push({ kind: 'remove', dir: parentOf(path), path, file })
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -206,15 +241,20 @@ export class MemoryFileSystem implements FileSystem {
     if (replaced !== undefined) replaced.generation++
     this.files.delete(from)
     this.files.set(to, file)
+    this.dirOps.push({ kind: 'rename', dir: parentOf(to), path: to, from, file, replaced })
   }
 
-  async syncDir(_dir: string): Promise<void> {
+  async syncDir(dir: string): Promise<void> {
+    const d = trimSlash(dir)
+    this.dirOps = this.dirOps.filter(
+      (op) => op.dir !== d && !(op.kind === 'rename' && parentOf(op.from) === d),
+    )
     this.stats.syncDirs++
   }
 
   /** Unsynced operations across all files, in the order `crash` would replay them per file. */
   unsyncedOps(): UnsyncedOp[] {
-    const out: UnsyncedOp[] = []
+    const out: UnsyncedOp[] = this.dirOps.map((op, index) => ({ kind: op.kind, path: op.path, index }))
     for (const [path, file] of this.files) {
       file.unsynced.forEach((op, index) => {
         out.push(
@@ -227,10 +267,38 @@ export class MemoryFileSystem implements FileSystem {
     return out
   }
 
+  /**
+   * The file system as one process sees it: after the next crash every call through it fails
+   * with CLOSED, so code still running in a "dead" process cannot touch what survived.
+   */
+  process(): FileSystem {
+    const epoch = this.crashes
+    const live = (): void => {
+      if (this.crashes !== epoch) throw new FsError('CLOSED', 'the process using this file system crashed')
+    }
+    const fenced = async <T>(run: () => Promise<T>): Promise<T> => {
+      live()
+      const result = await run()
+      live()
+      return result
+    }
+    return {
+      open: (path, options) => fenced(() => this.open(path, options)),
+      list: (dir) => fenced(() => this.list(dir)),
+      mkdirp: (dir) => fenced(() => this.mkdirp(dir)),
+      sizeOf: (path) => fenced(() => this.sizeOf(path)),
+      remove: (path) => fenced(() => this.remove(path)),
+      rename: (from, to) => fenced(() => this.rename(from, to)),
+      syncDir: (dir) => fenced(() => this.syncDir(dir)),
+    }
+  }
+
   /** A crash: unsynced operations are lost, or partly kept as `options.keep` says. */
   crash(options: CrashOptions = {}): void {
     const keep = options.keep ?? (() => 0)
+    this.crashes++
     this.handles.clear()
+    this.undoDirOps(keep)
     for (const [path, file] of this.files) {
       const next = Contents.from(file.durable.bytes, file.durable.size)
       for (let index = 0; index < file.unsynced.length; index++) {
@@ -253,6 +321,29 @@ export class MemoryFileSystem implements FileSystem {
       file.unsynced = []
       file.generation++
     }
+  }
+
+  /** Keeps unsynced directory operations in order while `keep` allows, and undoes the rest. */
+  private undoDirOps(keep: (op: UnsyncedOp) => number): void {
+    let kept = 0
+    while (kept < this.dirOps.length) {
+      const op = this.dirOps[kept] as DirOp
+      if (keep({ kind: op.kind, path: op.path, index: kept }) <= 0) break
+      kept++
+    }
+    for (let i = this.dirOps.length - 1; i >= kept; i--) {
+      const op = this.dirOps[i] as DirOp
+      if (op.kind === 'create') {
+        if (this.files.get(op.path) === op.file) this.files.delete(op.path)
+      } else if (op.kind === 'remove') {
+        this.files.set(op.path, op.file)
+      } else {
+        if (this.files.get(op.path) === op.file) this.files.delete(op.path)
+        if (op.replaced !== undefined) this.files.set(op.path, op.replaced)
+        this.files.set(op.from, op.file)
+      }
+    }
+    this.dirOps = []
   }
 
   /** Flips one bit of a file's stored bytes, durable and current alike (media corruption). */

@@ -4,14 +4,16 @@
  */
 import { computeBatchCrc } from '../../src/protocol/records/header.js'
 
-function zigzagVarint(value: number, out: number[]): void {
-  let v = (value << 1) ^ (value >> 31)
-  v >>>= 0
+/** Writes a zig-zag varint of a small non-negative or -1 value at `at`; returns the new position. */
+function zigzagVarint(value: number, out: Uint8Array, at: number): number {
+  let v = ((value << 1) ^ (value >> 31)) >>> 0
+  let p = at
   while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80)
+    out[p++] = (v & 0x7f) | 0x80
     v >>>= 7
   }
-  out.push(v)
+  out[p++] = v
+  return p
 }
 
 export interface BatchSpec {
@@ -24,19 +26,27 @@ export interface BatchSpec {
 
 export function makeBatch(spec: BatchSpec): Uint8Array {
   const ts = spec.timestampMs ?? 1_700_000_000_000
-  const records: number[] = []
+  let bound = 0
+  for (const v of spec.values) bound += v.byteLength + 30
+  const records = new Uint8Array(bound)
+  let end = 0
+  const body = new Uint8Array(30)
   spec.values.forEach((value, i) => {
-    const body: number[] = [0]
-    zigzagVarint(i, body) // timestampDelta (fits a varint for small i)
-    zigzagVarint(i, body) // offsetDelta
-    zigzagVarint(-1, body) // null key
-    zigzagVarint(value.byteLength, body)
-    for (const b of value) body.push(b)
-    zigzagVarint(0, body) // no headers
-    zigzagVarint(body.length, records)
-    for (const b of body) records.push(b)
+    let b = 1 // attributes 0
+    b = zigzagVarint(i, body, b) // timestampDelta
+    b = zigzagVarint(i, body, b) // offsetDelta
+    b = zigzagVarint(-1, body, b) // null key
+    b = zigzagVarint(value.byteLength, body, b)
+    body[0] = 0
+    const tail = 1 // headers count 0 as one varint byte
+    end = zigzagVarint(b + value.byteLength + tail, records, end)
+    records.set(body.subarray(0, b), end)
+    end += b
+    records.set(value, end)
+    end += value.byteLength
+    end = zigzagVarint(0, records, end)
   })
-  const total = 61 + records.length
+  const total = 61 + end
   const bytes = Buffer.alloc(total)
   const count = spec.values.length
   bytes.writeBigInt64BE(BigInt(spec.baseOffset ?? 0), 0)
@@ -51,7 +61,7 @@ export function makeBatch(spec: BatchSpec): Uint8Array {
   bytes.writeInt16BE(-1, 51)
   bytes.writeInt32BE(-1, 53)
   bytes.writeInt32BE(count, 57)
-  Buffer.from(records).copy(bytes, 61)
+  bytes.set(records.subarray(0, end), 61)
   bytes.writeUInt32BE(computeBatchCrc(bytes, 0, total), 17)
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
@@ -61,9 +71,9 @@ export function seededBatch(seed: number, count: number, size: number, timestamp
   const values: Uint8Array[] = []
   for (let r = 0; r < count; r++) {
     const v = new Uint8Array(size)
-    let x = (seed * 2654435761 + r * 40503 + 1) >>> 0
+    let x = (Math.imul(seed, 2654435761) + r * 40503 + 1) >>> 0
     for (let i = 0; i < size; i++) {
-      x = (x * 1103515245 + 12345) >>> 0
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
       v[i] = x >>> 24
     }
     values.push(v)

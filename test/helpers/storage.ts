@@ -21,7 +21,8 @@ export function memoryLog(base: Partial<PartitionLogOptions> = {}): TestLog {
     warnings,
     open: (extra = {}) =>
       openPartitionLog({
-        fs,
+        // Each open is a new "process": after a crash, the old one can no longer touch the disk.
+        fs: fs.process(),
         dir: '/data/topic-0',
         nowMs: () => clock.now,
         logger: { info() {}, warn: (m) => warnings.push(m) },

@@ -32,6 +32,21 @@ async function wrap<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+const WRITEV_PARTS_MAX = 1024
+
+/** The parts that remain after the first `n` bytes were written. */
+function dropBytes(parts: Uint8Array[], n: number): Uint8Array[] {
+  let left = n
+  let i = 0
+  while (i < parts.length && left >= (parts[i] as Uint8Array).byteLength) {
+    left -= (parts[i] as Uint8Array).byteLength
+    i++
+  }
+  const rest = parts.slice(i)
+  if (left > 0 && rest.length > 0) rest[0] = (rest[0] as Uint8Array).subarray(left)
+  return rest
+}
+
 class NodeFile implements FileHandle {
   constructor(
     private readonly handle: NodeFileHandle,
@@ -58,6 +73,22 @@ class NodeFile implements FileHandle {
         )
         if (bytesWritten === 0 && attempts > 16) throw new Error('the device accepts no more bytes')
         done += bytesWritten
+      }
+    })
+  }
+
+  writev(parts: readonly Uint8Array[], position: number): Promise<void> {
+    return wrap(`writev ${this.path}`, async () => {
+      let pending = [...parts]
+      let at = position
+      // The kernel takes at most IOV_MAX (1024) buffers per call and may write fewer bytes than
+      // asked; the loop carries on from where each call stopped.
+      for (let attempts = 0; pending.length > 0; attempts++) {
+        const batch = pending.slice(0, WRITEV_PARTS_MAX)
+        const { bytesWritten } = await this.handle.writev(batch, at)
+        if (bytesWritten === 0 && attempts > 16) throw new Error('the device accepts no more bytes')
+        at += bytesWritten
+        pending = dropBytes(pending, bytesWritten)
       }
     })
   }

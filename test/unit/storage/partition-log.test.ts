@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { readBatchHeader } from '../../../src/protocol/records/header.js'
 import { StorageError } from '../../../src/storage/errors.js'
 import { parseFsyncPolicy } from '../../../src/storage/options.js'
+import { parentDir } from '../../../src/storage/recovery.js'
 import { makeBatch, seededBatch } from '../../helpers/batches.js'
 import { memoryLog, o, t } from '../../helpers/storage.js'
 
@@ -230,6 +231,7 @@ test('fsync=never and fsync=interval resolve after the write and sync later', as
         timers.push(run)
         return () => {}
       },
+      defer: (run) => setImmediate(run),
     },
   })
   const progress: number[] = []
@@ -257,4 +259,43 @@ test('a batch larger than the segment size gets a segment of its own', async () 
   const logs = (await env.fs.list('/data/topic-0')).filter((n) => n.endsWith('.log'))
   assert.equal(logs.length, 3)
   await log.close()
+})
+
+test('appends from separate callbacks of one event-loop turn share one fdatasync', async () => {
+  const env = memoryLog()
+  const log = await env.open()
+  await log.append(seededBatch(0, 1, 10), t(1))
+  const before = env.fs.stats.datasyncs
+  const pending: Promise<unknown>[] = []
+  await new Promise<void>((resolve) => {
+    setImmediate(() => pending.push(log.append(seededBatch(1, 1, 10), t(1))))
+    setImmediate(() => {
+      pending.push(log.append(seededBatch(2, 1, 10), t(1)))
+      resolve()
+    })
+  })
+  await Promise.all(pending)
+  assert.equal(env.fs.stats.datasyncs - before, 1)
+  await log.close()
+})
+
+test('appends past the waiting limit are refused with LIMIT_EXCEEDED, the rest succeed', async () => {
+  const env = memoryLog()
+  const log = await env.open()
+  const batch = seededBatch(1, 1, 1)
+  const pending: Promise<unknown>[] = []
+  for (let i = 0; i < 10_000; i++) pending.push(log.append(batch.slice(), t(1)))
+  await assert.rejects(log.append(batch.slice(), t(1)), isStorageError('LIMIT_EXCEEDED'))
+  await Promise.all(pending)
+  assert.equal(log.logEndOffset(), 10_000)
+  assert.equal((await log.append(batch.slice(), t(1))).baseOffset, 10_000)
+  await log.close()
+})
+
+test('the parent of a partition directory is found for its directory sync', () => {
+  assert.equal(parentDir('/data/t-0'), '/data')
+  assert.equal(parentDir('/data/t-0/'), '/data')
+  assert.equal(parentDir('/t-0'), '/')
+  assert.equal(parentDir('t-0'), '.')
+  assert.equal(parentDir('petrel-data/t-0'), 'petrel-data')
 })
