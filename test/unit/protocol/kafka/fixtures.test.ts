@@ -147,7 +147,13 @@ function parseFixture(file: string, text: string): Case[] {
     const head = /^== (request|response|request-header|response-header) v(\d+)$/.exec(line)
     if (head !== null) {
       flush()
-      current = { line: i + 1, side: head[1] as string, version: Number(head[2]), expect: undefined, bytes: [] }
+      current = {
+        line: i + 1,
+        side: head[1] as string,
+        version: Number(head[2]),
+        expect: undefined,
+        bytes: [],
+      }
       return
     }
     if (current === undefined) throw new Error(`${where}: a field line before the first case`)
@@ -164,10 +170,13 @@ function assertPartial(actual: unknown, expected: unknown, path: string): void {
   if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), `${path} is an array`)
     assert.equal(actual.length, expected.length, `${path}.length`)
-    expected.forEach((e, i) => assertPartial(actual[i], e, `${path}[${i}]`))
+    expected.forEach((e, i) => {
+      assertPartial(actual[i], e, `${path}[${i}]`)
+    })
   } else if (expected !== null && typeof expected === 'object' && !(expected instanceof Uint8Array)) {
     assert.ok(actual !== null && typeof actual === 'object', `${path} is an object`)
-    for (const [k, v] of Object.entries(expected)) assertPartial((actual as Record<string, unknown>)[k], v, `${path}.${k}`)
+    for (const [k, v] of Object.entries(expected))
+      assertPartial((actual as Record<string, unknown>)[k], v, `${path}.${k}`)
   } else {
     assert.deepEqual(actual, expected, path)
   }
@@ -206,7 +215,11 @@ test('byte-exact fixtures decode to their values and encode back to their bytes'
       }
       const w = new Writer()
       encodeMessage(w, schema, c.version, c.expect)
-      assert.equal(Buffer.from(w.finish()).toString('hex'), Buffer.from(c.bytes).toString('hex'), `${where}: encode`)
+      assert.equal(
+        Buffer.from(w.finish()).toString('hex'),
+        Buffer.from(c.bytes).toString('hex'),
+        `${where}: encode`,
+      )
       count++
     }
     const sides = [...new Set(cases.map((c) => `${c.side} v${c.version}`))]
