@@ -98,6 +98,11 @@ test('the generator writes one module per API, an index and nothing else, determ
     assert.match(mod, /name: 'id', type: 'int64', .*default: -1n/)
     assert.match(mod, /note: string \| null/)
     assert.match(files.get('index.ts') as string, /Widget: 900,/)
+    assert.match(mod, /from '\.\.\/codec\.js'/)
+    // Another output folder (internal RPC, say) imports the same runtime by another path.
+    const elsewhere = generate(dir, { runtime: '../../kafka', primitives: '../../primitives' })
+    assert.match(elsewhere.get('widget.ts') as string, /from '\.\.\/\.\.\/kafka\/codec\.js'/)
+    assert.match(elsewhere.get('index.ts') as string, /from '\.\.\/\.\.\/kafka\/api\.js'/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
