@@ -53,6 +53,10 @@ export const limits = {
   openSegmentFilesMax: 4_096,
   /** Appends waiting to share one write and one fdatasync. */
   pendingAppendsPerLogMax: 10_000,
+  /** Bytes read at a time when scanning a segment (recovery, index rebuild, lookups). */
+  segmentScanChunkBytes: 256 * KiB,
+  /** Sealed segments' indexes one partition log keeps loaded; older ones are dropped and reread. */
+  segmentIndexesLoadedPerLogMax: 16,
 
   // ── fetch ───────────────────────────────────────────────────────────────────────────────────
   fetchMaxWaitMsMax: 30_000,
@@ -64,13 +68,18 @@ export const limits = {
   producerBatchesRetained: 5,
   producerIdsPerPartitionMax: 100_000,
   groupMembersMax: 1_000,
+  /** Metadata string stored with one committed offset (Kafka's offset.metadata.max.bytes). */
+  groupOffsetMetadataBytesMax: 4 * KiB,
   groupsMax: 100_000,
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
   raftInflightBytesMax: 128 * MiB,
   raftEntriesPerMessageMax: 1_024,
+  /** One append message; must carry the largest configurable batch plus the message envelope. */
   raftMessageBytesMax: 65 * MiB,
+  /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
+  raftPendingReadsMax: 10_000,
 } as const
 
 export type Limits = typeof limits
@@ -93,6 +102,10 @@ assert(
   'the largest batch fits in one segment',
 )
 assert(limits.segmentBytesMin < limits.segmentBytesMax, 'segment size range is non-empty')
+assert(
+  limits.segmentBytesMax + limits.recordBatchBytesConfigurableMax < 2 ** 32,
+  'a position inside a segment fits the u32 of an index entry',
+)
 assert(limits.responseBytesMax <= 0x7fffffff, 'a response size fits the int32 frame length')
 assert(limits.frameBytesMax <= 0x7fffffff, 'a request size fits the int32 frame length')
 assert(

@@ -142,3 +142,22 @@ export function isTransactionalBatch(attributes: number): boolean {
 export function compressionOf(attributes: number): number {
   return attributes & ATTR_COMPRESSION_MASK
 }
+
+/**
+ * Turns the batch at `at` into a LogAppendTime batch stamped `timestamp`, as a broker does for
+ * topics with message.timestamp.type=LogAppendTime. Attributes and maxTimestamp are covered by the
+ * CRC, so unlike the two setters above this recomputes it. The batch must be whole.
+ */
+export function setLogAppendTime(bytes: Uint8Array, at: number, timestamp: number): void {
+  const total = batchTotalBytes(bytes, at)
+  if (total === undefined || total < BATCH_HEADER_BYTES || at + total > bytes.byteLength) {
+    throw new CodecError('TRUNCATED', 'setLogAppendTime needs the whole batch')
+  }
+  const view = viewOf(bytes)
+  view.setInt16(
+    at + OFFSET_ATTRIBUTES,
+    view.getInt16(at + OFFSET_ATTRIBUTES) | ATTR_TIMESTAMP_TYPE_LOG_APPEND,
+  )
+  view.setBigInt64(at + OFFSET_MAX_TIMESTAMP, BigInt(timestamp))
+  view.setUint32(at + OFFSET_CRC, computeBatchCrc(bytes, at, total))
+}

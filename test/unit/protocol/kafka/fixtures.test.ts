@@ -170,9 +170,7 @@ function assertPartial(actual: unknown, expected: unknown, path: string): void {
   if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), `${path} is an array`)
     assert.equal(actual.length, expected.length, `${path}.length`)
-    expected.forEach((e, i) => {
-      assertPartial(actual[i], e, `${path}[${i}]`)
-    })
+    for (const [i, e] of expected.entries()) assertPartial(actual[i], e, `${path}[${i}]`)
   } else if (expected !== null && typeof expected === 'object' && !(expected instanceof Uint8Array)) {
     assert.ok(actual !== null && typeof actual === 'object', `${path} is an object`)
     for (const [k, v] of Object.entries(expected))

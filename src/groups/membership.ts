@@ -1,0 +1,539 @@
+/**
+ * The classic group membership protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the
+ * timers, following Kafka's GroupMetadataManager (classic groups). Each handler returns its answer,
+ * or null when it parks the request; parked answers leave through Effects.deferred.
+ */
+import { limits } from '../config/limits.js'
+import { assert, unreachable } from '../lib/assert.js'
+import {
+  type Core,
+  type Effects,
+  answerJoin,
+  answerSync,
+  joinError,
+  newMemberId,
+  persistGroup,
+  removeMember,
+} from './core.js'
+import {
+  type Group,
+  type Member,
+  matchesMetadata,
+  metadataFor,
+  newGroup,
+  rebalanceTimeoutMs,
+  selectProtocol,
+  supportsProtocols,
+} from './group.js'
+import type {
+  CallContext,
+  GroupErrorCode,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinGroupMember,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupMemberResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  SyncGroupRequest,
+  SyncGroupResponse,
+} from './types.js'
+
+const EMPTY = new Uint8Array(0)
+
+// ── join ─────────────────────────────────────────────────────────────────────────────────────
+
+export function joinGroup(
+  core: Core,
+  fx: Effects,
+  req: JoinGroupRequest,
+  ctx: CallContext,
+): JoinGroupResponse | null {
+  if (req.groupId === '') return joinError(req.memberId, 'INVALID_GROUP_ID')
+  const { sessionTimeoutMinMs, sessionTimeoutMaxMs } = core.config
+  if (
+    !Number.isSafeInteger(req.sessionTimeoutMs) ||
+    req.sessionTimeoutMs < sessionTimeoutMinMs ||
+    req.sessionTimeoutMs > sessionTimeoutMaxMs ||
+    !Number.isSafeInteger(req.rebalanceTimeoutMs) ||
+    req.rebalanceTimeoutMs < 0
+  )
+    return joinError(req.memberId, 'INVALID_SESSION_TIMEOUT')
+  let group = core.groups.get(req.groupId)
+  if (group === undefined) {
+    if (req.memberId !== '') return joinError(req.memberId, 'UNKNOWN_MEMBER_ID')
+    if (req.protocolType === '' || req.protocols.length === 0)
+      return joinError(req.memberId, 'INCONSISTENT_GROUP_PROTOCOL')
+    // Kafka has no such limit; a full coordinator answers as one that is unavailable.
+    if (core.groups.size >= limits.groupsMax) return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
+    group = newGroup(req.groupId)
+    core.groups.set(req.groupId, group)
+  }
+  if (group.state === 'Dead') return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
+  if (!supportsProtocols(group, req.protocolType, req.protocols))
+    return joinError(req.memberId, 'INCONSISTENT_GROUP_PROTOCOL')
+  return req.memberId === ''
+    ? joinUnknownMember(core, fx, group, req, ctx)
+    : joinKnownMember(core, fx, group, req, ctx)
+}
+
+function joinUnknownMember(
+  core: Core,
+  fx: Effects,
+  group: Group,
+  req: JoinGroupRequest,
+  ctx: CallContext,
+): JoinGroupResponse | null {
+  if (req.groupInstanceId !== null) {
+    const oldId = group.staticMembers.get(req.groupInstanceId)
+    if (oldId !== undefined) return replaceStaticMember(core, fx, group, oldId, req, ctx)
+  }
+  if (group.members.size + group.pendingMembers.size >= core.config.groupMembersMax)
+    return joinError('', 'GROUP_MAX_SIZE_REACHED')
+  const memberId = newMemberId(core, group, req.clientId)
+  // KIP-394: from v4 a dynamic member must come back with the id it is given, so that a client
+  // retrying a timed-out join does not leave ghost members behind. Static members are exempt.
+  if (req.apiVersion >= 4 && req.groupInstanceId === null) {
+    group.pendingMembers.set(memberId, ctx.nowMs + req.sessionTimeoutMs)
+    return joinError(memberId, 'MEMBER_ID_REQUIRED')
+  }
+  addMemberAndRebalance(core, fx, group, req, memberId, ctx)
+  return null
+}
+
+function joinKnownMember(
+  core: Core,
+  fx: Effects,
+  group: Group,
+  req: JoinGroupRequest,
+  ctx: CallContext,
+): JoinGroupResponse | null {
+  const id = req.memberId
+  if (group.pendingMembers.has(id)) {
+    group.pendingMembers.delete(id)
+    addMemberAndRebalance(core, fx, group, req, id, ctx)
+    return null
+  }
+  const invalid = validateMember(group, id, req.groupInstanceId)
+  if (invalid !== 'NONE') return joinError(id, invalid)
+  const member = group.members.get(id)
+  assert(member !== undefined, 'a validated member exists')
+  switch (group.state) {
+    case 'PreparingRebalance':
+      updateMember(fx, member, req, ctx)
+      tryCompleteJoin(core, fx, group, ctx.nowMs)
+      return null
+    case 'CompletingRebalance':
+      // Same metadata: the member lost the join response; give it the current generation again.
+      if (matchesMetadata(member, req.protocols)) return currentJoinResponse(group, member)
+      updateMember(fx, member, req, ctx)
+      prepareRebalance(core, fx, group, ctx.nowMs)
+      return null
+    case 'Stable':
+      if (member.memberId === group.leaderId || !matchesMetadata(member, req.protocols)) {
+        updateMember(fx, member, req, ctx)
+        prepareRebalance(core, fx, group, ctx.nowMs)
+        return null
+      }
+      member.sessionDeadlineMs = ctx.nowMs + member.sessionTimeoutMs
+      return currentJoinResponse(group, member)
+    case 'Empty':
+    case 'Dead':
+      return joinError(id, 'UNKNOWN_MEMBER_ID')
+    default:
+      return unreachable(group.state, 'group state')
+  }
+}
+
+/** Checks a (member id, instance id) pair against the group: Kafka's validateMember. */
+export function validateMember(
+  group: Group,
+  memberId: string,
+  groupInstanceId: string | null,
+): GroupErrorCode {
+  if (groupInstanceId !== null) {
+    const current = group.staticMembers.get(groupInstanceId)
+    if (current === undefined) return 'UNKNOWN_MEMBER_ID'
+    if (current !== memberId) return 'FENCED_INSTANCE_ID'
+  }
+  return group.members.has(memberId) ? 'NONE' : 'UNKNOWN_MEMBER_ID'
+}
+
+function addMemberAndRebalance(
+  core: Core,
+  fx: Effects,
+  group: Group,
+  req: JoinGroupRequest,
+  memberId: string,
+  ctx: CallContext,
+): void {
+  const member: Member = {
+    memberId,
+    groupInstanceId: req.groupInstanceId,
+    clientId: req.clientId,
+    clientHost: req.clientHost,
+    rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+    sessionTimeoutMs: req.sessionTimeoutMs,
+    protocolType: req.protocolType,
+    protocols: req.protocols,
+    assignment: EMPTY,
+    join: { requestId: ctx.requestId, apiVersion: req.apiVersion },
+    sync: null,
+    sessionDeadlineMs: ctx.nowMs + req.sessionTimeoutMs,
+  }
+  if (group.members.size === 0) group.protocolType = req.protocolType
+  group.members.set(memberId, member)
+  if (req.groupInstanceId !== null) group.staticMembers.set(req.groupInstanceId, memberId)
+  if (group.leaderId === null) group.leaderId = memberId
+  if (group.state !== 'PreparingRebalance') {
+    prepareRebalance(core, fx, group, ctx.nowMs)
+    return
+  }
+  if (group.initialDelayUntilMs !== null) {
+    // Each newcomer during the initial delay buys the others initialRebalanceDelayMs more, up to
+    // the rebalance timeout: that is what lets a whole fleet of consumers land in one generation.
+    group.joinDeadlineMs = Math.min(
+      ctx.nowMs + core.config.initialRebalanceDelayMs,
+      group.initialDelayUntilMs,
+    )
+  }
+  tryCompleteJoin(core, fx, group, ctx.nowMs)
+}
+
+function updateMember(fx: Effects, member: Member, req: JoinGroupRequest, ctx: CallContext): void {
+  // A second join while one is parked: answer the first now so the connection's order holds.
+  if (member.join !== null) answerJoin(fx, member, joinError(member.memberId, 'REBALANCE_IN_PROGRESS'))
+  member.protocols = req.protocols
+  member.protocolType = req.protocolType
+  member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
+  member.sessionTimeoutMs = req.sessionTimeoutMs
+  member.clientId = req.clientId
+  member.clientHost = req.clientHost
+  member.join = { requestId: ctx.requestId, apiVersion: req.apiVersion }
+}
+
+/**
+ * KIP-345: a static member coming back with no member id takes over its instance's slot under a
+ * new id. The old id is fenced; in a Stable group with unchanged metadata the assignment is kept
+ * and no rebalance happens.
+ */
+function replaceStaticMember(
+  core: Core,
+  fx: Effects,
+  group: Group,
+  oldId: string,
+  req: JoinGroupRequest,
+  ctx: CallContext,
+): JoinGroupResponse | null {
+  const old = group.members.get(oldId)
+  assert(old !== undefined, 'a static member id maps to a member')
+  const newId = newMemberId(core, group, req.clientId)
+  const unchanged = matchesMetadata(old, req.protocols)
+  if (old.join !== null) answerJoin(fx, old, joinError(oldId, 'FENCED_INSTANCE_ID'))
+  if (old.sync !== null) answerSync(fx, old, group, 'FENCED_INSTANCE_ID', EMPTY)
+  const member: Member = { ...old, memberId: newId, join: null, sync: null }
+  group.members.delete(oldId)
+  group.members.set(newId, member)
+  group.staticMembers.set(member.groupInstanceId!, newId)
+  if (group.leaderId === oldId) group.leaderId = newId
+  if (group.state === 'Stable' && unchanged) {
+    member.clientId = req.clientId
+    member.clientHost = req.clientHost
+    member.sessionTimeoutMs = req.sessionTimeoutMs
+    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
+    member.sessionDeadlineMs = ctx.nowMs + req.sessionTimeoutMs
+    persistGroup(fx, group)
+    const isLeader = group.leaderId === newId
+    // v9+ lets the leader see the members without reassigning; before that it gets none and
+    // its SyncGroup simply returns the assignment it already has.
+    const skip = isLeader && req.apiVersion >= 9
+    return {
+      errorCode: 'NONE',
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leader: group.leaderId ?? '',
+      skipAssignment: skip,
+      memberId: newId,
+      members: skip ? memberList(group) : [],
+    }
+  }
+  updateMember(fx, member, req, ctx)
+  if (group.state === 'PreparingRebalance') tryCompleteJoin(core, fx, group, ctx.nowMs)
+  else prepareRebalance(core, fx, group, ctx.nowMs)
+  return null
+}
+
+function memberList(group: Group): JoinGroupMember[] {
+  return [...group.members.values()].map((m) => ({
+    memberId: m.memberId,
+    groupInstanceId: m.groupInstanceId,
+    metadata: metadataFor(m, group.protocolName),
+  }))
+}
+
+function currentJoinResponse(group: Group, member: Member): JoinGroupResponse {
+  const isLeader = member.memberId === group.leaderId
+  return {
+    errorCode: 'NONE',
+    generationId: group.generationId,
+    protocolType: group.protocolType,
+    protocolName: group.protocolName,
+    leader: group.leaderId ?? '',
+    skipAssignment: false,
+    memberId: member.memberId,
+    members: isLeader ? memberList(group) : [],
+  }
+}
+
+// ── rebalance ────────────────────────────────────────────────────────────────────────────────
+
+/** Enters PreparingRebalance (from Empty, Stable or CompletingRebalance) and tries to finish. */
+export function prepareRebalance(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  prepareRebalanceFrom(fx, group, nowMs, core.config.initialRebalanceDelayMs)
+  tryCompleteJoin(core, fx, group, nowMs)
+}
+
+function prepareRebalanceFrom(fx: Effects, group: Group, nowMs: number, initialDelayMs: number): void {
+  assert(group.state !== 'PreparingRebalance' && group.state !== 'Dead', `rebalance from ${group.state}`)
+  if (group.state === 'CompletingRebalance') {
+    // The leader's assignment will never come for this generation: release the waiting members.
+    for (const m of group.members.values()) {
+      if (m.sync !== null) answerSync(fx, m, group, 'REBALANCE_IN_PROGRESS', EMPTY)
+      m.assignment = EMPTY
+    }
+  }
+  const timeoutMs = rebalanceTimeoutMs(group)
+  if (group.state === 'Empty' && initialDelayMs > 0) {
+    group.initialDelayUntilMs = nowMs + timeoutMs
+    group.joinDeadlineMs = nowMs + Math.min(initialDelayMs, timeoutMs)
+  } else {
+    group.initialDelayUntilMs = null
+    group.joinDeadlineMs = nowMs + timeoutMs
+  }
+  group.state = 'PreparingRebalance'
+  group.stateTimestampMs = nowMs
+}
+
+function allMembersJoined(group: Group): boolean {
+  if (group.pendingMembers.size > 0) return false
+  for (const m of group.members.values()) if (m.join === null) return false
+  return true
+}
+
+export function tryCompleteJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  if (group.state !== 'PreparingRebalance' || group.initialDelayUntilMs !== null) return
+  if (allMembersJoined(group)) completeJoin(core, fx, group, nowMs)
+}
+
+/** Ends the join phase: drop who did not rejoin, start the next generation, answer the joins. */
+function completeJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  for (const m of [...group.members.values()])
+    if (m.join === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+  group.generationId += 1
+  group.stateTimestampMs = nowMs
+  group.initialDelayUntilMs = null
+  if (group.members.size === 0) {
+    group.state = 'Empty'
+    group.protocolName = null
+    group.leaderId = null
+    persistGroup(fx, group)
+    return
+  }
+  group.protocolName = selectProtocol(group)
+  if (group.leaderId === null || !group.members.has(group.leaderId))
+    group.leaderId = group.members.keys().next().value ?? null
+  group.state = 'CompletingRebalance'
+  group.syncDeadlineMs = nowMs + rebalanceTimeoutMs(group)
+  const all = memberList(group)
+  for (const m of group.members.values()) {
+    const isLeader = m.memberId === group.leaderId
+    answerJoin(fx, m, {
+      errorCode: 'NONE',
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leader: group.leaderId ?? '',
+      skipAssignment: false,
+      memberId: m.memberId,
+      members: isLeader ? all : [],
+    })
+    m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs
+  }
+  assert(core.groups.get(group.groupId) === group, 'completing a group the coordinator holds')
+}
+
+// ── sync ─────────────────────────────────────────────────────────────────────────────────────
+
+function syncError(group: Group | undefined, errorCode: GroupErrorCode): SyncGroupResponse {
+  return {
+    errorCode,
+    protocolType: group?.protocolType ?? null,
+    protocolName: group?.protocolName ?? null,
+    assignment: EMPTY,
+  }
+}
+
+export function syncGroup(
+  core: Core,
+  fx: Effects,
+  req: SyncGroupRequest,
+  ctx: CallContext,
+): SyncGroupResponse | null {
+  const group = core.groups.get(req.groupId)
+  if (group === undefined || group.state === 'Dead') return syncError(undefined, 'UNKNOWN_MEMBER_ID')
+  const invalid = validateMember(group, req.memberId, req.groupInstanceId)
+  if (invalid !== 'NONE') return syncError(group, invalid)
+  if (req.generationId !== group.generationId) return syncError(group, 'ILLEGAL_GENERATION')
+  if (
+    (req.protocolType !== null && req.protocolType !== group.protocolType) ||
+    (req.protocolName !== null && req.protocolName !== group.protocolName)
+  )
+    return syncError(group, 'INCONSISTENT_GROUP_PROTOCOL')
+  const member = group.members.get(req.memberId)
+  assert(member !== undefined, 'a validated member exists')
+  switch (group.state) {
+    case 'Empty':
+      return syncError(group, 'UNKNOWN_MEMBER_ID')
+    case 'PreparingRebalance':
+      return syncError(group, 'REBALANCE_IN_PROGRESS')
+    case 'Stable':
+      member.sessionDeadlineMs = ctx.nowMs + member.sessionTimeoutMs
+      return {
+        errorCode: 'NONE',
+        protocolType: group.protocolType,
+        protocolName: group.protocolName,
+        assignment: member.assignment,
+      }
+    case 'CompletingRebalance':
+      if (member.sync !== null) answerSync(fx, member, group, 'REBALANCE_IN_PROGRESS', EMPTY)
+      member.sync = { requestId: ctx.requestId, apiVersion: 0 }
+      if (member.memberId === group.leaderId) completeSync(fx, group, req, ctx.nowMs)
+      return null
+    default:
+      return unreachable(group.state, 'group state')
+  }
+}
+
+/** The leader's assignment arrived: store it, persist the group, answer every waiting member. */
+function completeSync(fx: Effects, group: Group, req: SyncGroupRequest, nowMs: number): void {
+  const byMember = new Map(req.assignments.map((a) => [a.memberId, a.assignment]))
+  for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? EMPTY
+  group.state = 'Stable'
+  group.stateTimestampMs = nowMs
+  persistGroup(fx, group)
+  for (const m of group.members.values()) {
+    if (m.sync !== null) answerSync(fx, m, group, 'NONE', m.assignment)
+    m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs
+  }
+}
+
+// ── heartbeat and leave ──────────────────────────────────────────────────────────────────────
+
+export function heartbeat(core: Core, req: HeartbeatRequest, nowMs: number): HeartbeatResponse {
+  const group = core.groups.get(req.groupId)
+  if (group === undefined || group.state === 'Dead') return { errorCode: 'UNKNOWN_MEMBER_ID' }
+  const invalid = validateMember(group, req.memberId, req.groupInstanceId)
+  if (invalid !== 'NONE') return { errorCode: invalid }
+  if (req.generationId !== group.generationId) return { errorCode: 'ILLEGAL_GENERATION' }
+  const member = group.members.get(req.memberId)
+  assert(member !== undefined, 'a validated member exists')
+  member.sessionDeadlineMs = nowMs + member.sessionTimeoutMs
+  // CompletingRebalance answers NONE as Kafka's code does: the member already holds this
+  // generation and only waits for its assignment; telling it to rejoin would loop.
+  return { errorCode: group.state === 'PreparingRebalance' ? 'REBALANCE_IN_PROGRESS' : 'NONE' }
+}
+
+export function leaveGroup(
+  core: Core,
+  fx: Effects,
+  req: LeaveGroupRequest,
+  nowMs: number,
+): LeaveGroupResponse {
+  const group = core.groups.get(req.groupId)
+  if (group === undefined || group.state === 'Dead') {
+    const members = req.members.map((m) => ({ ...m, errorCode: 'UNKNOWN_MEMBER_ID' as const }))
+    return { errorCode: 'UNKNOWN_MEMBER_ID', members }
+  }
+  const results: LeaveGroupMemberResponse[] = []
+  let removed = 0
+  for (const who of req.members) {
+    let errorCode: GroupErrorCode = 'NONE'
+    if (who.groupInstanceId !== null) {
+      const current = group.staticMembers.get(who.groupInstanceId)
+      if (current === undefined) errorCode = 'UNKNOWN_MEMBER_ID'
+      else if (who.memberId !== '' && who.memberId !== current) errorCode = 'FENCED_INSTANCE_ID'
+      else {
+        removeMember(fx, group, current, 'UNKNOWN_MEMBER_ID')
+        removed++
+      }
+    } else if (group.pendingMembers.delete(who.memberId)) {
+      removed++
+    } else if (group.members.has(who.memberId)) {
+      removeMember(fx, group, who.memberId, 'UNKNOWN_MEMBER_ID')
+      removed++
+    } else {
+      errorCode = 'UNKNOWN_MEMBER_ID'
+    }
+    results.push({ ...who, errorCode })
+  }
+  if (removed > 0) afterMembershipChange(core, fx, group, nowMs)
+  return { errorCode: 'NONE', members: results }
+}
+
+/** After members left or expired: a settled group rebalances, a rebalancing one may finish. */
+function afterMembershipChange(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  if (group.state === 'Stable' || group.state === 'CompletingRebalance')
+    prepareRebalance(core, fx, group, nowMs)
+  else tryCompleteJoin(core, fx, group, nowMs)
+}
+
+// ── timers ───────────────────────────────────────────────────────────────────────────────────
+
+/** Runs every timer of one group that is due at `nowMs`. */
+export function tickGroup(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  let changed = false
+  for (const [id, deadline] of [...group.pendingMembers]) {
+    if (deadline <= nowMs) {
+      group.pendingMembers.delete(id)
+      changed = true
+    }
+  }
+  for (const m of [...group.members.values()]) {
+    // A member waiting on a parked request is alive by definition: the coordinator holds it.
+    if (m.join === null && m.sync === null && m.sessionDeadlineMs <= nowMs) {
+      removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+      changed = true
+    }
+  }
+  if (changed) afterMembershipChange(core, fx, group, nowMs)
+  if (group.state === 'PreparingRebalance' && nowMs >= group.joinDeadlineMs) {
+    if (group.initialDelayUntilMs !== null) {
+      // The initial delay is over; from here the usual rule applies, within what is left of the
+      // rebalance timeout.
+      group.joinDeadlineMs = Math.max(nowMs, group.initialDelayUntilMs)
+      group.initialDelayUntilMs = null
+      tryCompleteJoin(core, fx, group, nowMs)
+    } else {
+      completeJoin(core, fx, group, nowMs)
+    }
+  }
+  if (group.state === 'CompletingRebalance' && nowMs >= group.syncDeadlineMs) {
+    // The leader never sent its assignment in time: drop whoever has not synced and start over.
+    for (const m of [...group.members.values()])
+      if (m.sync === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+    prepareRebalance(core, fx, group, nowMs)
+  }
+}
+
+/** The earliest time at which tickGroup would change this group, or null for never. */
+export function nextDeadline(group: Group): number | null {
+  let next = Number.POSITIVE_INFINITY
+  for (const d of group.pendingMembers.values()) next = Math.min(next, d)
+  for (const m of group.members.values())
+    if (m.join === null && m.sync === null) next = Math.min(next, m.sessionDeadlineMs)
+  if (group.state === 'PreparingRebalance') next = Math.min(next, group.joinDeadlineMs)
+  if (group.state === 'CompletingRebalance') next = Math.min(next, group.syncDeadlineMs)
+  return next === Number.POSITIVE_INFINITY ? null : next
+}

@@ -1,0 +1,267 @@
+/**
+ * One segment of a partition log: `NNN.log` holding whole batches exactly as on the wire, where
+ * NNN is the base offset of its first batch, zero-padded to 20 digits as Kafka does, plus its
+ * sparse index (segment-index.ts). Only the last segment of a log is active (written to); the
+ * others are sealed and never change, except that a suffix truncation may reopen the last of them.
+ */
+import { type FileSystem, joinPath, readWholeFile, writeFileAtomically } from '../io/fs.js'
+import { limits } from '../config/limits.js'
+import { assert } from '../lib/assert.js'
+import { StorageError } from './errors.js'
+import type { SegmentFileCache } from './file-cache.js'
+import { type IndexSummary, SegmentIndex } from './segment-index.js'
+import { checkBatch, readFully, type ScanResult, scanBatches, type StoredBatch } from './stored-batch.js'
+
+export interface SegmentContext {
+  fs: FileSystem
+  dir: string
+  files: SegmentFileCache
+  indexIntervalBytes: number
+  warn(message: string): void
+}
+
+export function segmentName(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0')
+}
+
+export const SEGMENT_NAME_RE = /^(\d{20})\.(log|index|timeindex)$/
+
+export class Segment {
+  /** Loaded lazily for sealed segments; always present for the active one. */
+  index: SegmentIndex | undefined
+  /** Known once the index is loaded or the segment was written in this process. */
+  maxTimestamp: number | undefined
+  /** When the segment took its first batch in this process (age-based roll). */
+  firstAppendMs: number | undefined
+
+  constructor(
+    readonly baseOffset: number,
+    /** Valid bytes in the .log; reads never go past it. */
+    public sizeBytes: number,
+    /** One past the last offset held; for sealed segments it is the next segment's base offset. */
+    public endOffset: number,
+  ) {}
+
+  logPath(ctx: SegmentContext): string {
+    return joinPath(ctx.dir, `${segmentName(this.baseOffset)}.log`)
+  }
+
+  private indexPaths(ctx: SegmentContext): [string, string] {
+    const stem = joinPath(ctx.dir, segmentName(this.baseOffset))
+    return [`${stem}.index`, `${stem}.timeindex`]
+  }
+
+  /** Notes a batch just written at `position` (the active segment only). */
+  onBatchWritten(batch: StoredBatch): void {
+    const index = this.index as SegmentIndex
+    index.onBatch(batch.baseOffset, batch.position, this.maxTimestamp ?? -1)
+    this.maxTimestamp = Math.max(this.maxTimestamp ?? -1, batch.maxTimestamp)
+    this.sizeBytes = batch.position + batch.totalBytes
+    this.endOffset = batch.lastOffset + 1
+  }
+
+  /** Writes the index files of a segment that is being sealed. Its .log must be synced first. */
+  async writeIndexFiles(ctx: SegmentContext): Promise<void> {
+    const index = this.index as SegmentIndex
+    const summary: IndexSummary = {
+      endOffset: this.endOffset,
+      sizeBytes: this.sizeBytes,
+      maxTimestamp: this.maxTimestamp ?? -1,
+    }
+    const [offsetPath, timePath] = this.indexPaths(ctx)
+    await writeFileAtomically(ctx.fs, ctx.dir, baseName(offsetPath), index.encodeOffsetIndex())
+    await writeFileAtomically(ctx.fs, ctx.dir, baseName(timePath), index.encodeTimeIndex(summary))
+  }
+
+  async removeIndexFiles(ctx: SegmentContext): Promise<void> {
+    for (const path of this.indexPaths(ctx)) await ctx.fs.remove(path)
+  }
+
+  async removeFiles(ctx: SegmentContext): Promise<void> {
+    ctx.files.drop(this.logPath(ctx))
+    await this.removeIndexFiles(ctx)
+    await ctx.fs.remove(this.logPath(ctx))
+  }
+
+  /**
+   * Loads a sealed segment's index from its files, or rebuilds it from the .log when they are
+   * missing or damaged (and rewrites them when the .log scanned clean).
+   */
+  async loadIndex(ctx: SegmentContext): Promise<SegmentIndex> {
+    if (this.index !== undefined) return this.index
+    const [offsetPath, timePath] = this.indexPaths(ctx)
+    const decoded = SegmentIndex.decode(
+      this.baseOffset,
+      ctx.indexIntervalBytes,
+      await readWholeFile(ctx.fs, offsetPath),
+      await readWholeFile(ctx.fs, timePath),
+      this.sizeBytes,
+    )
+    if ('index' in decoded && decoded.summary.endOffset === this.endOffset) {
+      this.index = decoded.index
+      this.maxTimestamp = decoded.summary.maxTimestamp
+      return decoded.index
+    }
+    const damage = 'damage' in decoded ? decoded.damage : 'index describes a different end offset'
+    const scan = await this.rebuildIndex(ctx, this.sizeBytes)
+    if (scan.stopped === undefined && scan.nextOffset === this.endOffset) {
+      ctx.warn(`storage: rebuilt the index of ${this.logPath(ctx)} (${damage})`)
+      await this.writeIndexFiles(ctx)
+    } else {
+      ctx.warn(
+        `storage: ${this.logPath(ctx)} is damaged at byte ${scan.position} (${scan.stopped ?? 'ends early'}); ` +
+          'reads past that point fail with CORRUPT_BATCH',
+      )
+    }
+    return this.requireIndex()
+  }
+
+  private requireIndex(): SegmentIndex {
+    assert(this.index !== undefined, 'a rebuilt segment has an index')
+    return this.index
+  }
+
+  /** Scans the .log from its start, building a fresh index; the caller decides what a stop means. */
+  async rebuildIndex(
+    ctx: SegmentContext,
+    endPosition: number,
+    check?: (batch: StoredBatch) => string | undefined,
+    onBatch?: (batch: StoredBatch) => void,
+  ): Promise<ScanResult> {
+    const index = new SegmentIndex(this.baseOffset, ctx.indexIntervalBytes)
+    let maxTimestamp = -1
+    const pinned = await ctx.files.pin(this.logPath(ctx), false)
+    try {
+      const scan = await scanBatches(
+        pinned.handle,
+        { position: 0, nextOffset: this.baseOffset, endPosition },
+        (batch) => {
+          index.onBatch(batch.baseOffset, batch.position, maxTimestamp)
+          maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp)
+          onBatch?.(batch)
+          return true
+        },
+        check,
+      )
+      this.index = index
+      this.maxTimestamp = maxTimestamp
+      return scan
+    } finally {
+      pinned.release()
+    }
+  }
+
+  /**
+   * Whole batches starting with the one that holds `offset`, up to `maxBytes` (but always the
+   * first whole batch), ending before byte `endBytes`. Every returned batch is checked; a bad one
+   * is a CORRUPT_BATCH error.
+   */
+  async read(
+    ctx: SegmentContext,
+    offset: number,
+    maxBytes: number,
+    endBytes: number,
+    termAt: (offset: number) => number | undefined,
+  ): Promise<Uint8Array> {
+    const index = await this.loadIndex(ctx)
+    const pinned = await ctx.files.pin(this.logPath(ctx), false)
+    try {
+      const found = await this.locate(ctx, pinned.handle, index, offset, endBytes)
+      if (found === undefined) return new Uint8Array(0)
+      const want = Math.max(found.totalBytes, Math.min(maxBytes, endBytes - found.position))
+      const bytes = await readFully(pinned.handle, found.position, want)
+      let at = 0
+      let expected = found.baseOffset
+      while (at < bytes.byteLength) {
+        const verdict = checkBatch(bytes, at, found.position + at, expected, { crc: true })
+        if (!verdict.ok) {
+          // A batch that claims to run past the valid end is damaged; a short read of one that
+          // fits means a truncation raced this read, and whatever it removed is not returned.
+          const claimsPastEnd = at === 0 && found.position + found.totalBytes > endBytes
+          if (verdict.short && !claimsPastEnd) break
+          throw this.corrupt(ctx, found.position + at, verdict.reason)
+        }
+        const term = termAt(verdict.batch.baseOffset)
+        if (term !== undefined && term !== verdict.batch.term) {
+          throw this.corrupt(ctx, found.position + at, `batch term ${verdict.batch.term}, log says ${term}`)
+        }
+        at += verdict.batch.totalBytes
+        expected = verdict.batch.lastOffset + 1
+      }
+      return bytes.subarray(0, at)
+    } finally {
+      pinned.release()
+    }
+  }
+
+  /** Header of the batch holding `offset`, found from the index and a bounded forward walk. */
+  async locate(
+    ctx: SegmentContext,
+    handle: import('../io/fs.js').FileHandle,
+    index: SegmentIndex,
+    offset: number,
+    endBytes: number,
+  ): Promise<StoredBatch | undefined> {
+    const entry = index.floor(offset)
+    return this.walk(ctx, handle, entry, endBytes, (b) => b.lastOffset >= offset)
+  }
+
+  /** First batch, walking from `entry`, for which `stop` holds, checking headers on the way. */
+  async walk(
+    ctx: SegmentContext,
+    handle: import('../io/fs.js').FileHandle,
+    entry: { offset: number; position: number },
+    endBytes: number,
+    stop: (b: StoredBatch) => boolean,
+  ): Promise<StoredBatch | undefined> {
+    let position = entry.position
+    let expected = entry.offset
+    let chunk: Uint8Array = new Uint8Array(0)
+    let chunkStart = position
+    while (position < endBytes) {
+      let verdict = checkBatch(chunk, position - chunkStart, position, expected, { crc: false })
+      if (!verdict.ok && verdict.short) {
+        const size = Math.min(endBytes - position, limits.segmentScanChunkBytes)
+        chunk = await readFully(handle, position, size)
+        chunkStart = position
+        verdict = checkBatch(chunk, 0, position, expected, { crc: false })
+      }
+      if (!verdict.ok) {
+        if (verdict.short) return undefined
+        throw this.corrupt(ctx, position, verdict.reason)
+      }
+      if (stop(verdict.batch)) return verdict.batch
+      position += verdict.batch.totalBytes
+      expected = verdict.batch.lastOffset + 1
+    }
+    return undefined
+  }
+
+  /** Base offset of the first batch with a max timestamp at or above `timestamp`, if any. */
+  async offsetForTimestamp(ctx: SegmentContext, timestamp: number): Promise<number | undefined> {
+    const index = await this.loadIndex(ctx)
+    if ((this.maxTimestamp ?? -1) < timestamp) return undefined
+    const pinned = await ctx.files.pin(this.logPath(ctx), false)
+    try {
+      const entry = index.floorForTimestamp(timestamp)
+      const found = await this.walk(
+        ctx,
+        pinned.handle,
+        entry,
+        this.sizeBytes,
+        (b) => b.maxTimestamp >= timestamp,
+      )
+      return found?.baseOffset
+    } finally {
+      pinned.release()
+    }
+  }
+
+  private corrupt(ctx: SegmentContext, position: number, reason: string): StorageError {
+    return new StorageError('CORRUPT_BATCH', `${this.logPath(ctx)} at byte ${position}: ${reason}`)
+  }
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
