@@ -296,7 +296,19 @@ export function groupMessages(messages: readonly SpecMessage[]): ApiGroup[] {
   return [...groups.keys()].sort().map((stem) => ({ stem, module: kebab(stem), ...groups.get(stem) }))
 }
 
-export function emitApiModule(g: ApiGroup): string {
+/**
+ * Where generated modules import the codec runtime from: `runtime` is the path from the output
+ * folder to the folder holding codec.ts, schema.ts and api.ts (src/protocol/kafka), and
+ * `primitives` the path to src/protocol/primitives. The defaults fit src/protocol/kafka/generated.
+ */
+export interface ImportPaths {
+  readonly runtime: string
+  readonly primitives: string
+}
+
+export const DEFAULT_IMPORTS: ImportPaths = { runtime: '..', primitives: '../../primitives' }
+
+export function emitApiModule(g: ApiGroup, paths: ImportPaths = DEFAULT_IMPORTS): string {
   const messages = [g.header, g.request, g.response].filter((m): m is SpecMessage => m !== undefined)
   if (g.request !== undefined && g.response !== undefined && g.request.apiKey !== g.response.apiKey) {
     throw new Error(`${g.request.file}: request and response api keys differ`)
@@ -323,17 +335,17 @@ export function emitApiModule(g: ApiGroup): string {
     BANNER,
     `// Source: ${sources}`,
     '',
-    `import type { ${usesRaw ? 'RawTaggedField, ' : ''}Reader } from '../../primitives/reader.js'`,
-    "import type { Writer } from '../../primitives/writer.js'",
-    "import { decodeMessage, type Encodable, encodeMessage } from '../codec.js'",
-    "import type { MessageSchema, StructSchema } from '../schema.js'",
+    `import type { ${usesRaw ? 'RawTaggedField, ' : ''}Reader } from '${paths.primitives}/reader.js'`,
+    `import type { Writer } from '${paths.primitives}/writer.js'`,
+    `import { decodeMessage, type Encodable, encodeMessage } from '${paths.runtime}/codec.js'`,
+    `import type { MessageSchema, StructSchema } from '${paths.runtime}/schema.js'`,
     '',
     body.trimEnd(),
     '',
   ].join('\n')
 }
 
-export function emitIndex(groups: readonly ApiGroup[]): string {
+export function emitIndex(groups: readonly ApiGroup[], paths: ImportPaths = DEFAULT_IMPORTS): string {
   const apis = groups
     .filter((g) => g.request !== undefined && g.response !== undefined)
     .sort((a, b) => (a.request as SpecMessage).apiKey - (b.request as SpecMessage).apiKey)
@@ -343,7 +355,7 @@ export function emitIndex(groups: readonly ApiGroup[]): string {
     if (keys.has(k)) throw new Error(`api key ${k} is used twice`)
     keys.add(k)
   }
-  const lines = [BANNER, '', "import type { ApiEntry } from '../api.js'"]
+  const lines = [BANNER, '', `import type { ApiEntry } from '${paths.runtime}/api.js'`]
   for (const g of groups)
     lines.push(`import * as ${lowerFirst(g.stem.replace(/-/g, ''))} from './${g.module}.js'`)
   lines.push('', '/** Api key of each API by name. */', 'export const ApiKey = {')

@@ -2,21 +2,32 @@
  * The codec generator.
  *   node dist/scripts/codegen/main.js <specDir> <outDir>           write the generated modules
  *   node dist/scripts/codegen/main.js --check <specDir> <outDir>   regenerate aside and compare
+ * Options (before the directories): --runtime <path> and --primitives <path>, the import paths
+ * from outDir to src/protocol/kafka and src/protocol/primitives (defaults fit
+ * src/protocol/kafka/generated; another spec set, e.g. internal RPC, passes its own).
  * Writes one module per API, index.ts and errors.ts; removes generated files that no spec produces.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BANNER, emitApiModule, emitErrors, emitIndex, groupMessages } from './emit.js'
+import {
+  BANNER,
+  DEFAULT_IMPORTS,
+  emitApiModule,
+  emitErrors,
+  emitIndex,
+  groupMessages,
+  type ImportPaths,
+} from './emit.js'
 import { readErrors, readSpecDir } from './spec.js'
 
 /** File name → contents for everything the specs in `specDir` produce. */
-export function generate(specDir: string): Map<string, string> {
+export function generate(specDir: string, paths: ImportPaths = DEFAULT_IMPORTS): Map<string, string> {
   const groups = groupMessages(readSpecDir(specDir))
   if (groups.length === 0) throw new Error(`${specDir} holds no request, response or header specs`)
   const files = new Map<string, string>()
-  for (const g of groups) files.set(`${g.module}.ts`, emitApiModule(g))
-  files.set('index.ts', emitIndex(groups))
+  for (const g of groups) files.set(`${g.module}.ts`, emitApiModule(g, paths))
+  files.set('index.ts', emitIndex(groups, paths))
   const errors = readErrors(specDir)
   if (errors !== undefined) files.set('errors.ts', emitErrors(errors))
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -68,14 +79,27 @@ export function compareTrees(expectedDir: string, actualDir: string): string[] {
 }
 
 function main(argv: string[]): number {
-  const check = argv[0] === '--check'
-  const args = check ? argv.slice(1) : argv
+  const args = [...argv]
+  let check = false
+  let paths: ImportPaths = DEFAULT_IMPORTS
+  while (args[0]?.startsWith('--') === true) {
+    const flag = args.shift() as string
+    if (flag === '--check') check = true
+    else if (flag === '--runtime' && args[0] !== undefined)
+      paths = { ...paths, runtime: args.shift() as string }
+    else if (flag === '--primitives' && args[0] !== undefined)
+      paths = { ...paths, primitives: args.shift() as string }
+    else {
+      console.error(`unknown option ${flag}`)
+      return 2
+    }
+  }
   const [specDir, outDir] = args
   if (specDir === undefined || outDir === undefined || args.length !== 2) {
-    console.error('usage: main.js [--check] <specDir> <outDir>')
+    console.error('usage: main.js [--check] [--runtime <path>] [--primitives <path>] <specDir> <outDir>')
     return 2
   }
-  const files = generate(specDir)
+  const files = generate(specDir, paths)
   if (!check) {
     write(files, outDir)
     console.log(`generated ${files.size} files from ${specDir} into ${outDir}`)

@@ -138,7 +138,7 @@ export class Reader {
       value |= (b & 0x7f) << (7 * i)
       if (b < 0x80) return value >>> 0
     }
-    /* c8 ignore next */
+    // Not reached: the fifth byte returns or throws above. The compiler needs an exit here.
     throw new CodecError('INVALID_LENGTH', 'varint longer than 5 bytes')
   }
 
