@@ -81,11 +81,19 @@ function sizeRecord(record: RecordInput, offsetDelta: number, baseTimestamp: num
   return { record, offsetDelta, timestampDelta, headerKeys, bodyBytes: body }
 }
 
+/** Below this many bytes a plain loop beats the call into TypedArray.prototype.set. */
+const COPY_LOOP_BYTES_MAX = 32
+
 function writeNullableBytes(out: Uint8Array, at: number, b: Uint8Array | null): number {
   if (b === null) return writeVarint(out, at, -1)
   const p = writeVarint(out, at, b.byteLength)
-  out.set(b, p)
-  return p + b.byteLength
+  const n = b.byteLength
+  if (n <= COPY_LOOP_BYTES_MAX) {
+    for (let i = 0; i < n; i++) out[p + i] = b[i] as number
+  } else {
+    out.set(b, p)
+  }
+  return p + n
 }
 
 function writeRecord(out: Uint8Array, at: number, s: SizedRecord): number {
