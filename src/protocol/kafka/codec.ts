@@ -8,7 +8,7 @@
  * value in a field the version cannot carry is an error unless the field is `ignorable`.
  */
 import { CodecError } from '../codec-error.js'
-import type { RawTaggedField, Reader } from '../primitives/reader.js'
+import { type RawTaggedField, Reader } from '../primitives/reader.js'
 import { ZERO_UUID } from '../primitives/uuid.js'
 import { Writer } from '../primitives/writer.js'
 import { type FieldSchema, inRange, type MessageSchema, type StructSchema } from './schema.js'
@@ -248,13 +248,13 @@ function readTagged(r: Reader, plan: StructPlan, o: Record<string, unknown>): vo
       unknown.push({ tag, data })
       continue
     }
-    const end = r.pos
-    r.pos -= size
-    o[p.f.name] = readValue(r, p)
-    if (r.pos !== end) {
+    // A reader bounded to this entry, so a field cannot read into the next one.
+    const sub = new Reader(r.buf, r.pos - size, r.pos)
+    o[p.f.name] = readValue(sub, p)
+    if (sub.remaining() !== 0) {
       throw new CodecError(
         'CORRUPT',
-        `tagged field ${p.f.name} (tag ${tag}) used ${r.pos - end + size} of ${size} bytes`,
+        `tagged field ${p.f.name} (tag ${tag}) left ${sub.remaining()} of ${size} bytes`,
       )
     }
   }

@@ -168,6 +168,25 @@ test('utf8Length agrees with TextEncoder, including astral characters', () => {
   )
 })
 
+test('utf8Length agrees with TextEncoder on lone surrogates too', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => {
+      assert.equal(utf8Length(s), new TextEncoder().encode(s).length)
+      const w = new Writer(1)
+      w.string(s.slice(0, 1000))
+      assert.equal(w.pos, 2 + utf8Length(s.slice(0, 1000)))
+    }),
+  )
+})
+
+test('a reused writer starts over', () => {
+  const w = new Writer(16)
+  w.int32(7)
+  w.reset()
+  w.int16(1)
+  assert.equal(Buffer.from(w.finish()).toString('hex'), '0001')
+})
+
 test('bytes are returned as views of the frame, without copying', () => {
   const frame = hex('00000003010203 03aabb 00 ffffffff')
   const r = new Reader(frame)
