@@ -132,6 +132,8 @@ function copyMatch(out: Output, offset: number, matchBytes: number): void {
 interface FrameDescriptor {
   flags: number
   blockBytesMax: number
+  /** The optional content size field, when the frame states one. */
+  contentBytes: number | undefined
   /** Position of the first block. */
   at: number
 }
@@ -152,16 +154,22 @@ function readDescriptor(bytes: Uint8Array, view: DataView): FrameDescriptor {
   const blockBytesMax = BLOCK_BYTES_BY_ID[(bd >>> 4) & 0x07]
   if (blockBytesMax === undefined) throw new CodecError('CORRUPT', 'lz4 frame has an unknown block size')
   // FLG, BD, [content size 8], header checksum 1.
-  const at = 4 + 2 + ((flags & FLG_CONTENT_SIZE) !== 0 ? 8 : 0) + 1
+  const hasSize = (flags & FLG_CONTENT_SIZE) !== 0
+  const at = 4 + 2 + (hasSize ? 8 : 0) + 1
   if (bytes.byteLength < at) throw new CodecError('TRUNCATED', 'lz4 frame header is cut short')
-  return { flags, blockBytesMax, at }
+  // A uint64 above 2^53 loses precision, but it is then far past any bound, which is all that matters.
+  const contentBytes = hasSize ? Number(view.getBigUint64(6, true)) : undefined
+  return { flags, blockBytesMax, contentBytes, at }
 }
 
 export function lz4Decompress(bytes: Uint8Array, bytesMax: number): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const d = readDescriptor(bytes, view)
   const blockChecksum = (d.flags & FLG_BLOCK_CHECKSUM) !== 0 ? 4 : 0
-  const out = new Output(Math.max(64 * 1024, bytes.byteLength * 4), bytesMax)
+  if (d.contentBytes !== undefined && d.contentBytes > bytesMax) {
+    throw new CodecError('LIMIT_EXCEEDED', `lz4 frame states ${d.contentBytes} bytes, over ${bytesMax}`)
+  }
+  const out = new Output(d.contentBytes ?? Math.max(64 * 1024, bytes.byteLength * 4), bytesMax)
   let at = d.at
   // Each block consumes at least its 4-byte size, so this ends within byteLength/4 rounds.
   for (;;) {
@@ -184,6 +192,9 @@ export function lz4Decompress(bytes: Uint8Array, bytesMax: number): Uint8Array {
   if ((d.flags & FLG_CONTENT_CHECKSUM) !== 0) at += 4
   if (at !== bytes.byteLength) {
     throw new CodecError(at > bytes.byteLength ? 'TRUNCATED' : 'CORRUPT', 'lz4 frame length is inconsistent')
+  }
+  if (d.contentBytes !== undefined && d.contentBytes !== out.length) {
+    throw new CodecError('CORRUPT', `lz4 frame states ${d.contentBytes} bytes but holds ${out.length}`)
   }
   return out.buf.subarray(0, out.length)
 }
