@@ -32,7 +32,8 @@ export const RECORD_BYTES_MIN = 7
 /** Smallest encoded header: key length 0 and value length -1. */
 const HEADER_BYTES_MIN = 2
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM: keep a leading U+FEFF in the key, as Kafka's Java decoder does, so keys re-encode as they came.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 function readNullableBytes(c: Cursor, what: string): Uint8Array | null {
   const n = readVarint(c)
