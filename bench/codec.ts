@@ -28,7 +28,7 @@ import {
   type RecordInput,
 } from '../src/protocol/records/index.js'
 
-const RUNS = 7
+const RUNS = 11
 const RUN_MS = 300
 const PRODUCE_VERSION = 7
 const RECORD_BYTES = 1024
