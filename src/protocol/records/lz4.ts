@@ -33,6 +33,11 @@ const FLG_CONTENT_CHECKSUM = 0x04
 const FLG_RESERVED = 0x02
 const FLG_DICT_ID = 0x01
 const BLOCK_UNCOMPRESSED = 0x80000000
+/**
+ * The most LZ4 can expand: a long match costs one length byte per 255 output bytes, so no input
+ * byte yields more than 255 output bytes (256 leaves room for the fixed per-sequence costs).
+ */
+const LZ4_EXPANSION_MAX = 256
 /** LZ4's minimum match length, added to the 4-bit match length of every sequence. */
 const MIN_MATCH = 4
 
@@ -168,6 +173,11 @@ export function lz4Decompress(bytes: Uint8Array, bytesMax: number): Uint8Array {
   const blockChecksum = (d.flags & FLG_BLOCK_CHECKSUM) !== 0 ? 4 : 0
   if (d.contentBytes !== undefined && d.contentBytes > bytesMax) {
     throw new CodecError('LIMIT_EXCEEDED', `lz4 frame states ${d.contentBytes} bytes, over ${bytesMax}`)
+  }
+  // The stated size sizes the first allocation, so it must be one these bytes could produce: a
+  // 20-byte frame claiming 200 MiB would otherwise cost 200 MiB before failing.
+  if (d.contentBytes !== undefined && d.contentBytes > bytes.byteLength * LZ4_EXPANSION_MAX) {
+    throw new CodecError('CORRUPT', `lz4 frame of ${bytes.byteLength} bytes cannot hold ${d.contentBytes}`)
   }
   const out = new Output(d.contentBytes ?? Math.max(64 * 1024, bytes.byteLength * 4), bytesMax)
   let at = d.at

@@ -129,6 +129,8 @@ test('lz4: a stated content size past the bound is refused; one that disagrees i
   assert.equal(Buffer.from(decompressRecords('lz4', frame(2), MiB)).toString(), 'ok')
   assert.throws(() => decompressRecords('lz4', frame(2 * MiB), MiB), isCode('LIMIT_EXCEEDED'))
   assert.throws(() => decompressRecords('lz4', frame(3), MiB), isCode('CORRUPT'))
+  // Within the bound but more than 25 bytes of lz4 could ever hold: refused before allocating.
+  assert.throws(() => decompressRecords('lz4', frame(100_000), MiB), isCode('CORRUPT'))
 })
 
 test('zstd: a frame stating a size past the bound is refused before decompressing', () => {
