@@ -53,7 +53,8 @@ class Output {
     initialBytes: number,
     readonly bytesMax: number,
   ) {
-    this.buf = new Uint8Array(Math.min(initialBytes, bytesMax))
+    // Unzeroed: only [0, length) is ever read, and every byte of it is written first.
+    this.buf = Buffer.allocUnsafeSlow(Math.min(initialBytes, bytesMax))
   }
   /** Makes room for `n` more bytes, or fails when that passes the bound. */
   reserve(n: number): void {
@@ -62,7 +63,7 @@ class Output {
       throw new CodecError('LIMIT_EXCEEDED', `lz4 data inflates past ${this.bytesMax} bytes`)
     }
     if (need <= this.buf.byteLength) return
-    const grown = new Uint8Array(Math.min(this.bytesMax, Math.max(need, this.buf.byteLength * 2)))
+    const grown = Buffer.allocUnsafeSlow(Math.min(this.bytesMax, Math.max(need, this.buf.byteLength * 2)))
     grown.set(this.buf.subarray(0, this.length))
     this.buf = grown
   }
