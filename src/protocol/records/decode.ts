@@ -32,7 +32,8 @@ export const RECORD_BYTES_MIN = 7
 /** Smallest encoded header: key length 0 and value length -1. */
 const HEADER_BYTES_MIN = 2
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM: keep a leading U+FEFF in the key, as Kafka's Java decoder does, so keys re-encode as they came.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 function readNullableBytes(c: Cursor, what: string): Uint8Array | null {
   const n = readVarint(c)
@@ -49,6 +50,30 @@ function readNullableBytes(c: Cursor, what: string): Uint8Array | null {
   return b
 }
 
+/** Short ASCII header keys (the common case) decoded without TextDecoder's per-call cost. */
+const ASCII_FAST_BYTES_MAX = 64
+
+function headerKey(bytes: Uint8Array): string {
+  if (bytes.byteLength <= ASCII_FAST_BYTES_MAX) {
+    let key = ''
+    let ascii = true
+    for (let i = 0; i < bytes.byteLength; i++) {
+      const b = bytes[i] as number
+      if (b >= 0x80) {
+        ascii = false
+        break
+      }
+      key += String.fromCharCode(b)
+    }
+    if (ascii) return key
+  }
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw new CodecError('INVALID_VALUE', 'record header key is not valid UTF-8')
+  }
+}
+
 function readHeaders(c: Cursor): RecordHeader[] {
   const count = readVarint(c)
   if (count < 0) throw new CodecError('INVALID_LENGTH', `record header count ${count} is negative`)
@@ -62,13 +87,7 @@ function readHeaders(c: Cursor): RecordHeader[] {
   for (let i = 0; i < count; i++) {
     const keyBytes = readNullableBytes(c, 'header key')
     if (keyBytes === null) throw new CodecError('INVALID_LENGTH', 'record header key is null')
-    let key: string
-    try {
-      key = utf8.decode(keyBytes)
-    } catch {
-      throw new CodecError('INVALID_VALUE', 'record header key is not valid UTF-8')
-    }
-    headers.push({ key, value: readNullableBytes(c, 'header value') })
+    headers.push({ key: headerKey(keyBytes), value: readNullableBytes(c, 'header value') })
   }
   return headers
 }

@@ -42,6 +42,21 @@ interface SizedRecord {
   bodyBytes: number
 }
 
+/** Short ASCII header keys (the common case) encoded without TextEncoder's per-call cost. */
+const ASCII_FAST_CHARS_MAX = 64
+
+function headerKeyBytes(key: string): Uint8Array {
+  const n = key.length
+  if (n > ASCII_FAST_CHARS_MAX) return utf8.encode(key)
+  const out = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i)
+    if (c >= 0x80) return utf8.encode(key)
+    out[i] = c
+  }
+  return out
+}
+
 function isInt32(v: number): boolean {
   return Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff
 }
@@ -58,7 +73,7 @@ function sizeRecord(record: RecordInput, offsetDelta: number, baseTimestamp: num
   body += varintBytes(headers.length)
   const headerKeys: Uint8Array[] = []
   for (const h of headers) {
-    const k = utf8.encode(h.key)
+    const k = headerKeyBytes(h.key)
     headerKeys.push(k)
     body += varintBytes(k.byteLength) + k.byteLength
     body += h.value === null ? 1 : varintBytes(h.value.byteLength) + h.value.byteLength
@@ -66,11 +81,19 @@ function sizeRecord(record: RecordInput, offsetDelta: number, baseTimestamp: num
   return { record, offsetDelta, timestampDelta, headerKeys, bodyBytes: body }
 }
 
+/** Below this many bytes a plain loop beats the call into TypedArray.prototype.set. */
+const COPY_LOOP_BYTES_MAX = 32
+
 function writeNullableBytes(out: Uint8Array, at: number, b: Uint8Array | null): number {
   if (b === null) return writeVarint(out, at, -1)
   const p = writeVarint(out, at, b.byteLength)
-  out.set(b, p)
-  return p + b.byteLength
+  const n = b.byteLength
+  if (n <= COPY_LOOP_BYTES_MAX) {
+    for (let i = 0; i < n; i++) out[p + i] = b[i] as number
+  } else {
+    out.set(b, p)
+  }
+  return p + n
 }
 
 function writeRecord(out: Uint8Array, at: number, s: SizedRecord): number {

@@ -33,6 +33,11 @@ const FLG_CONTENT_CHECKSUM = 0x04
 const FLG_RESERVED = 0x02
 const FLG_DICT_ID = 0x01
 const BLOCK_UNCOMPRESSED = 0x80000000
+/**
+ * The most LZ4 can expand: a long match costs one length byte per 255 output bytes, so no input
+ * byte yields more than 255 output bytes (256 leaves room for the fixed per-sequence costs).
+ */
+const LZ4_EXPANSION_MAX = 256
 /** LZ4's minimum match length, added to the 4-bit match length of every sequence. */
 const MIN_MATCH = 4
 
@@ -48,7 +53,8 @@ class Output {
     initialBytes: number,
     readonly bytesMax: number,
   ) {
-    this.buf = new Uint8Array(Math.min(initialBytes, bytesMax))
+    // Unzeroed: only [0, length) is ever read, and every byte of it is written first.
+    this.buf = Buffer.allocUnsafeSlow(Math.min(initialBytes, bytesMax))
   }
   /** Makes room for `n` more bytes, or fails when that passes the bound. */
   reserve(n: number): void {
@@ -57,7 +63,7 @@ class Output {
       throw new CodecError('LIMIT_EXCEEDED', `lz4 data inflates past ${this.bytesMax} bytes`)
     }
     if (need <= this.buf.byteLength) return
-    const grown = new Uint8Array(Math.min(this.bytesMax, Math.max(need, this.buf.byteLength * 2)))
+    const grown = Buffer.allocUnsafeSlow(Math.min(this.bytesMax, Math.max(need, this.buf.byteLength * 2)))
     grown.set(this.buf.subarray(0, this.length))
     this.buf = grown
   }
@@ -132,6 +138,8 @@ function copyMatch(out: Output, offset: number, matchBytes: number): void {
 interface FrameDescriptor {
   flags: number
   blockBytesMax: number
+  /** The optional content size field, when the frame states one. */
+  contentBytes: number | undefined
   /** Position of the first block. */
   at: number
 }
@@ -152,16 +160,27 @@ function readDescriptor(bytes: Uint8Array, view: DataView): FrameDescriptor {
   const blockBytesMax = BLOCK_BYTES_BY_ID[(bd >>> 4) & 0x07]
   if (blockBytesMax === undefined) throw new CodecError('CORRUPT', 'lz4 frame has an unknown block size')
   // FLG, BD, [content size 8], header checksum 1.
-  const at = 4 + 2 + ((flags & FLG_CONTENT_SIZE) !== 0 ? 8 : 0) + 1
+  const hasSize = (flags & FLG_CONTENT_SIZE) !== 0
+  const at = 4 + 2 + (hasSize ? 8 : 0) + 1
   if (bytes.byteLength < at) throw new CodecError('TRUNCATED', 'lz4 frame header is cut short')
-  return { flags, blockBytesMax, at }
+  // A uint64 above 2^53 loses precision, but it is then far past any bound, which is all that matters.
+  const contentBytes = hasSize ? Number(view.getBigUint64(6, true)) : undefined
+  return { flags, blockBytesMax, contentBytes, at }
 }
 
 export function lz4Decompress(bytes: Uint8Array, bytesMax: number): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const d = readDescriptor(bytes, view)
   const blockChecksum = (d.flags & FLG_BLOCK_CHECKSUM) !== 0 ? 4 : 0
-  const out = new Output(Math.max(64 * 1024, bytes.byteLength * 4), bytesMax)
+  if (d.contentBytes !== undefined && d.contentBytes > bytesMax) {
+    throw new CodecError('LIMIT_EXCEEDED', `lz4 frame states ${d.contentBytes} bytes, over ${bytesMax}`)
+  }
+  // The stated size sizes the first allocation, so it must be one these bytes could produce: a
+  // 20-byte frame claiming 200 MiB would otherwise cost 200 MiB before failing.
+  if (d.contentBytes !== undefined && d.contentBytes > bytes.byteLength * LZ4_EXPANSION_MAX) {
+    throw new CodecError('CORRUPT', `lz4 frame of ${bytes.byteLength} bytes cannot hold ${d.contentBytes}`)
+  }
+  const out = new Output(d.contentBytes ?? Math.max(64 * 1024, bytes.byteLength * 4), bytesMax)
   let at = d.at
   // Each block consumes at least its 4-byte size, so this ends within byteLength/4 rounds.
   for (;;) {
@@ -184,6 +203,9 @@ export function lz4Decompress(bytes: Uint8Array, bytesMax: number): Uint8Array {
   if ((d.flags & FLG_CONTENT_CHECKSUM) !== 0) at += 4
   if (at !== bytes.byteLength) {
     throw new CodecError(at > bytes.byteLength ? 'TRUNCATED' : 'CORRUPT', 'lz4 frame length is inconsistent')
+  }
+  if (d.contentBytes !== undefined && d.contentBytes !== out.length) {
+    throw new CodecError('CORRUPT', `lz4 frame states ${d.contentBytes} bytes but holds ${out.length}`)
   }
   return out.buf.subarray(0, out.length)
 }

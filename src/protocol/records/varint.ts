@@ -28,7 +28,7 @@ export function readVarint(c: Cursor): number {
     u += (b & 0x7f) * 2 ** shift
     if ((b & 0x80) === 0) {
       if (u > 0xffffffff) throw new CodecError('INVALID_VALUE', `varint ${u} does not fit 32 bits`)
-      // Zig-zag: even → u/2, odd → -(u+1)/2. `>>> 0` keeps u unsigned before the XOR.
+      // Zig-zag: even → u/2, odd → -(u+1)/2; `u >>> 1` halves u as a uint32, `| 0` makes it int32.
       return ((u >>> 1) ^ -(u & 1)) | 0
     }
     shift += 7

@@ -34,6 +34,17 @@ export function zstdDecompress(bytes: Uint8Array, bytesMax: number): Uint8Array 
     dctx = new binding.DCtx()
     chunkBytes = binding.dStreamOutSize()
   }
+  // Refuse at once a first frame whose header states a size past the bound (honest encoders
+  // state it); frames without one, or later frames, are caught while streaming below.
+  let stated: number | null = null
+  try {
+    stated = binding.getFrameContentSize(bytes)
+  } catch {
+    // Not a readable frame header: the stream decoder below reports it as CodecError.
+  }
+  if (stated !== null && stated > bytesMax) {
+    throw new CodecError('LIMIT_EXCEEDED', `zstd frame states ${stated} bytes, over ${bytesMax}`)
+  }
   const d = dctx
   d.reset(binding.ResetDirective.sessionOnly)
   const parts: Uint8Array[] = []

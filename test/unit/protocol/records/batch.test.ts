@@ -235,3 +235,12 @@ test('a length below the header size in a sequence is an error, not a partial ba
     (e) => e instanceof CodecError && e.code === 'INVALID_LENGTH',
   )
 })
+
+test('a header key with a leading byte-order mark keeps it', () => {
+  const key = '\ufeffbom'
+  const b = encodeRecordBatch({
+    baseOffset: 0,
+    records: [{ key: null, value: null, headers: [{ key, value: null }], timestamp: 0 }],
+  })
+  assert.equal(decodeRecordBatch(b).records[0]?.headers[0]?.key, key)
+})

@@ -97,6 +97,49 @@ test('lz4: block and content checksums and a content size are skipped over', () 
   assert.equal(Buffer.from(decompressRecords('lz4', frame, 1 * MiB)).toString(), 'hello')
 })
 
+test('lz4: a stated content size past the bound is refused; one that disagrees is CORRUPT', () => {
+  const frame = (size: number) =>
+    Uint8Array.from([
+      0x04,
+      0x22,
+      0x4d,
+      0x18,
+      0x68,
+      0x40,
+      size & 0xff,
+      (size >>> 8) & 0xff,
+      (size >>> 16) & 0xff,
+      size >>> 24,
+      0,
+      0,
+      0,
+      0,
+      0x00,
+      0x02,
+      0,
+      0,
+      0x80,
+      0x6f,
+      0x6b,
+      0,
+      0,
+      0,
+      0,
+    ])
+  assert.equal(Buffer.from(decompressRecords('lz4', frame(2), MiB)).toString(), 'ok')
+  assert.throws(() => decompressRecords('lz4', frame(2 * MiB), MiB), isCode('LIMIT_EXCEEDED'))
+  assert.throws(() => decompressRecords('lz4', frame(3), MiB), isCode('CORRUPT'))
+  // Within the bound but more than 25 bytes of lz4 could ever hold: refused before allocating.
+  assert.throws(() => decompressRecords('lz4', frame(100_000), MiB), isCode('CORRUPT'))
+})
+
+test('zstd: a frame stating a size past the bound is refused before decompressing', () => {
+  assert.throws(
+    () => decompressRecords('zstd', zstdCompress(Buffer.alloc(2 * MiB)), MiB),
+    isCode('LIMIT_EXCEEDED'),
+  )
+})
+
 /** One 4 MiB lz4 block from a few KiB: a literal, then a match of offset 1 and maximal length. */
 function lz4BombBlock(): number[] {
   const match = 4 * MiB - 1 - 5 // the rest after the first literal and five closing literals
