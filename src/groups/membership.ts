@@ -190,14 +190,9 @@ function addMemberAndRebalance(
     prepareRebalance(core, fx, group, ctx.nowMs)
     return
   }
-  if (group.initialDelayUntilMs !== null) {
-    // Each newcomer during the initial delay buys the others initialRebalanceDelayMs more, up to
-    // the rebalance timeout: that is what lets a whole fleet of consumers land in one generation.
-    group.joinDeadlineMs = Math.min(
-      ctx.nowMs + core.config.initialRebalanceDelayMs,
-      group.initialDelayUntilMs,
-    )
-  }
+  // A newcomer during the initial delay buys everyone another step, up to the rebalance timeout:
+  // that is what lets a whole fleet of consumers land in one generation.
+  if (group.initialDelay !== null) group.newMemberAdded = true
   tryCompleteJoin(core, fx, group, ctx.nowMs)
 }
 
@@ -236,6 +231,7 @@ function replaceStaticMember(
   group.members.delete(oldId)
   group.members.set(newId, member)
   group.staticMembers.set(member.groupInstanceId!, newId)
+  if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId)
   if (group.leaderId === oldId) group.leaderId = newId
   if (group.state === 'Stable' && unchanged) {
     member.clientId = req.clientId
@@ -291,11 +287,6 @@ function currentJoinResponse(group: Group, member: Member): JoinGroupResponse {
 
 /** Enters PreparingRebalance (from Empty, Stable or CompletingRebalance) and tries to finish. */
 export function prepareRebalance(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  prepareRebalanceFrom(fx, group, nowMs, core.config.initialRebalanceDelayMs)
-  tryCompleteJoin(core, fx, group, nowMs)
-}
-
-function prepareRebalanceFrom(fx: Effects, group: Group, nowMs: number, initialDelayMs: number): void {
   assert(group.state !== 'PreparingRebalance' && group.state !== 'Dead', `rebalance from ${group.state}`)
   if (group.state === 'CompletingRebalance') {
     // The leader's assignment will never come for this generation: release the waiting members.
@@ -304,16 +295,41 @@ function prepareRebalanceFrom(fx: Effects, group: Group, nowMs: number, initialD
       m.assignment = EMPTY
     }
   }
+  group.pendingSync.clear()
   const timeoutMs = rebalanceTimeoutMs(group)
-  if (group.state === 'Empty' && initialDelayMs > 0) {
-    group.initialDelayUntilMs = nowMs + timeoutMs
-    group.joinDeadlineMs = nowMs + Math.min(initialDelayMs, timeoutMs)
-  } else {
-    group.initialDelayUntilMs = null
-    group.joinDeadlineMs = nowMs + timeoutMs
-  }
+  const initial = group.state === 'Empty'
   group.state = 'PreparingRebalance'
   group.stateTimestampMs = nowMs
+  if (!initial) {
+    group.initialDelay = null
+    group.joinDeadlineMs = nowMs + timeoutMs
+    tryCompleteJoin(core, fx, group, nowMs)
+    return
+  }
+  const stepMs = core.config.initialRebalanceDelayMs
+  group.initialDelay = { stepMs, remainingMs: Math.max(timeoutMs - stepMs, 0) }
+  group.newMemberAdded = false
+  group.joinDeadlineMs = nowMs + stepMs
+  // A zero delay is a timer that fires at once: the join phase ends with whoever is here.
+  if (stepMs === 0) endInitialDelayStep(core, fx, group, nowMs)
+}
+
+/**
+ * The end of one initial delay step: if someone joined during it and time is left, wait another
+ * step; otherwise finish the join phase with the members present (pending ids do not hold it).
+ * The arithmetic is Kafka's tryCompleteInitialRebalanceElseSchedule, to the millisecond.
+ */
+function endInitialDelayStep(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  const step = group.initialDelay
+  assert(step !== null, 'an initial delay step is running')
+  if (group.newMemberAdded && step.remainingMs !== 0) {
+    const stepMs = Math.min(core.config.initialRebalanceDelayMs, step.remainingMs)
+    group.initialDelay = { stepMs, remainingMs: Math.max(step.remainingMs - step.stepMs, 0) }
+    group.newMemberAdded = false
+    group.joinDeadlineMs = nowMs + stepMs
+    return
+  }
+  completeJoin(core, fx, group, nowMs)
 }
 
 function allMembersJoined(group: Group): boolean {
@@ -322,18 +338,30 @@ function allMembersJoined(group: Group): boolean {
   return true
 }
 
+/** Ends the join phase early once every member (and every pending id) is back; never mid-delay. */
 export function tryCompleteJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  if (group.state !== 'PreparingRebalance' || group.initialDelayUntilMs !== null) return
+  if (group.state !== 'PreparingRebalance' || group.initialDelay !== null) return
   if (allMembersJoined(group)) completeJoin(core, fx, group, nowMs)
 }
 
-/** Ends the join phase: drop who did not rejoin, start the next generation, answer the joins. */
+/**
+ * Ends the join phase: dynamic members that did not rejoin are dropped (static ones keep their
+ * slot until their session ends), a leader is chosen among those who joined, the generation moves
+ * on, and every parked join is answered.
+ */
 function completeJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
+  group.initialDelay = null
   for (const m of [...group.members.values()])
-    if (m.join === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+    if (m.join === null && m.groupInstanceId === null)
+      removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+  const joined = [...group.members.values()].filter((m) => m.join !== null)
+  if (group.members.size > 0 && joined.length === 0) {
+    // Only silent static members are left: wait for them, or for their sessions to end.
+    group.joinDeadlineMs = nowMs + rebalanceTimeoutMs(group)
+    return
+  }
   group.generationId += 1
   group.stateTimestampMs = nowMs
-  group.initialDelayUntilMs = null
   if (group.members.size === 0) {
     group.state = 'Empty'
     group.protocolName = null
@@ -341,26 +369,29 @@ function completeJoin(core: Core, fx: Effects, group: Group, nowMs: number): voi
     persistGroup(fx, group)
     return
   }
+  const leader = group.members.get(group.leaderId ?? '')
+  if (leader === undefined || leader.join === null) group.leaderId = joined[0]!.memberId
   group.protocolName = selectProtocol(group)
-  if (group.leaderId === null || !group.members.has(group.leaderId))
-    group.leaderId = group.members.keys().next().value ?? null
   group.state = 'CompletingRebalance'
-  group.syncDeadlineMs = nowMs + rebalanceTimeoutMs(group)
   const all = memberList(group)
   for (const m of group.members.values()) {
-    const isLeader = m.memberId === group.leaderId
-    answerJoin(fx, m, {
-      errorCode: 'NONE',
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId: m.memberId,
-      members: isLeader ? all : [],
-    })
+    if (m.join !== null) {
+      const isLeader = m.memberId === group.leaderId
+      answerJoin(fx, m, {
+        errorCode: 'NONE',
+        generationId: group.generationId,
+        protocolType: group.protocolType,
+        protocolName: group.protocolName,
+        leader: group.leaderId ?? '',
+        skipAssignment: false,
+        memberId: m.memberId,
+        members: isLeader ? all : [],
+      })
+    }
     m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs
+    group.pendingSync.add(m.memberId)
   }
+  group.syncDeadlineMs = nowMs + rebalanceTimeoutMs(group)
   assert(core.groups.get(group.groupId) === group, 'completing a group the coordinator holds')
 }
 
@@ -399,6 +430,7 @@ export function syncGroup(
     case 'PreparingRebalance':
       return syncError(group, 'REBALANCE_IN_PROGRESS')
     case 'Stable':
+      group.pendingSync.delete(member.memberId)
       member.sessionDeadlineMs = ctx.nowMs + member.sessionTimeoutMs
       return {
         errorCode: 'NONE',
@@ -409,6 +441,7 @@ export function syncGroup(
     case 'CompletingRebalance':
       if (member.sync !== null) answerSync(fx, member, group, 'REBALANCE_IN_PROGRESS', EMPTY)
       member.sync = { requestId: ctx.requestId, apiVersion: 0 }
+      group.pendingSync.delete(member.memberId)
       if (member.memberId === group.leaderId) completeSync(fx, group, req, ctx.nowMs)
       return null
     default:
@@ -509,22 +542,19 @@ export function tickGroup(core: Core, fx: Effects, group: Group, nowMs: number):
   }
   if (changed) afterMembershipChange(core, fx, group, nowMs)
   if (group.state === 'PreparingRebalance' && nowMs >= group.joinDeadlineMs) {
-    if (group.initialDelayUntilMs !== null) {
-      // The initial delay is over; from here the usual rule applies, within what is left of the
-      // rebalance timeout.
-      group.joinDeadlineMs = Math.max(nowMs, group.initialDelayUntilMs)
-      group.initialDelayUntilMs = null
-      tryCompleteJoin(core, fx, group, nowMs)
-    } else {
-      completeJoin(core, fx, group, nowMs)
-    }
+    if (group.initialDelay !== null) endInitialDelayStep(core, fx, group, nowMs)
+    else completeJoin(core, fx, group, nowMs)
   }
-  if (group.state === 'CompletingRebalance' && nowMs >= group.syncDeadlineMs) {
-    // The leader never sent its assignment in time: drop whoever has not synced and start over.
-    for (const m of [...group.members.values()])
-      if (m.sync === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
+  if (syncTimerRuns(group) && nowMs >= group.syncDeadlineMs) {
+    // Members that got this generation but never sent SyncGroup in time are dropped (whether or
+    // not the leader's assignment came), and the group starts over without them.
+    for (const id of [...group.pendingSync]) removeMember(fx, group, id, 'UNKNOWN_MEMBER_ID')
     prepareRebalance(core, fx, group, nowMs)
   }
+}
+
+function syncTimerRuns(group: Group): boolean {
+  return (group.state === 'CompletingRebalance' || group.state === 'Stable') && group.pendingSync.size > 0
 }
 
 /** The earliest time at which tickGroup would change this group, or null for never. */
@@ -534,6 +564,6 @@ export function nextDeadline(group: Group): number | null {
   for (const m of group.members.values())
     if (m.join === null && m.sync === null) next = Math.min(next, m.sessionDeadlineMs)
   if (group.state === 'PreparingRebalance') next = Math.min(next, group.joinDeadlineMs)
-  if (group.state === 'CompletingRebalance') next = Math.min(next, group.syncDeadlineMs)
+  if (syncTimerRuns(group)) next = Math.min(next, group.syncDeadlineMs)
   return next === Number.POSITIVE_INFINITY ? null : next
 }

@@ -9,7 +9,7 @@ import { Harness, bytes, text } from './harness.js'
 function stableStatic(h: Harness, instances: string[]) {
   // Static members skip MEMBER_ID_REQUIRED even at v5; the initial delay gathers them.
   const joins = instances.map((groupInstanceId) => h.join({ groupInstanceId }))
-  h.tick(h.nowMs + 3_000)
+  h.waitOutJoinPhase()
   const answers = joins.map((j) => h.answer(j))
   const leader = answers[0]!.leader
   const gen = answers[0]!.generationId
