@@ -156,7 +156,8 @@ export function describeGroups(
   return groupIds.map((groupId) => {
     const group = core.groups.get(groupId)
     if (group === undefined) {
-      // From v6 Kafka says GROUP_ID_NOT_FOUND; before that, an unknown group is simply Dead.
+      // Newer Kafka (DescribeGroups v6, beyond our specs' 0-5) says GROUP_ID_NOT_FOUND; before, an
+      // unknown group is simply Dead.
       const errorCode = groupId === '' ? 'INVALID_GROUP_ID' : apiVersion >= 6 ? 'GROUP_ID_NOT_FOUND' : 'NONE'
       return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] }
     }
