@@ -4,7 +4,7 @@
  * or null when it parks the request; parked answers leave through Effects.deferred.
  */
 import { limits } from '../config/limits.js'
-import { assert, unreachable } from '../lib/assert.js'
+import { AssertionError, assert, unreachable } from '../lib/assert.js'
 import {
   type Core,
   type Effects,
@@ -71,11 +71,42 @@ export function joinGroup(
     core.groups.set(req.groupId, group)
   }
   if (group.state === 'Dead') return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
+  if (!acceptJoiningMember(core, group, req.memberId)) {
+    // Kafka drops a known member it turns away, so that the group shrinks to its limit.
+    if (group.pendingMembers.delete(req.memberId) || group.members.has(req.memberId)) {
+      if (group.members.has(req.memberId)) removeMember(fx, group, req.memberId, 'GROUP_MAX_SIZE_REACHED')
+      afterMembershipChange(core, fx, group, ctx.nowMs)
+    }
+    return joinError('', 'GROUP_MAX_SIZE_REACHED')
+  }
   if (!supportsProtocols(group, req.protocolType, req.protocols))
     return joinError(req.memberId, 'INCONSISTENT_GROUP_PROTOCOL')
   return req.memberId === ''
     ? joinUnknownMember(core, fx, group, req, ctx)
     : joinKnownMember(core, fx, group, req, ctx)
+}
+
+/**
+ * Kafka's acceptJoiningMember: an Empty group takes anyone; while joining, members already waiting
+ * plus newcomers up to the limit; otherwise known members, and newcomers while below the limit.
+ */
+function acceptJoiningMember(core: Core, group: Group, memberId: string): boolean {
+  const max = core.config.groupMembersMax
+  switch (group.state) {
+    case 'Empty':
+    case 'Dead':
+      return true
+    case 'PreparingRebalance': {
+      let awaiting = 0
+      for (const m of group.members.values()) if (m.join !== null) awaiting++
+      return group.members.get(memberId)?.join != null || awaiting < max
+    }
+    case 'CompletingRebalance':
+    case 'Stable':
+      return group.members.has(memberId) || group.members.size < max
+    default:
+      return unreachable(group.state, 'group state')
+  }
 }
 
 function joinUnknownMember(
@@ -89,8 +120,8 @@ function joinUnknownMember(
     const oldId = group.staticMembers.get(req.groupInstanceId)
     if (oldId !== undefined) return replaceStaticMember(core, fx, group, oldId, req, ctx)
   }
-  if (group.members.size + group.pendingMembers.size >= core.config.groupMembersMax)
-    return joinError('', 'GROUP_MAX_SIZE_REACHED')
+  // Kafka does not bound pending ids; we do, so that a flood of id-less joins cannot grow memory.
+  if (group.pendingMembers.size >= core.config.groupMembersMax) return joinError('', 'GROUP_MAX_SIZE_REACHED')
   const memberId = newMemberId(core, group, req.clientId)
   // KIP-394: from v4 a dynamic member must come back with the id it is given, so that a client
   // retrying a timed-out join does not leave ghost members behind. Static members are exempt.
@@ -224,7 +255,7 @@ function replaceStaticMember(
   const old = group.members.get(oldId)
   assert(old !== undefined, 'a static member id maps to a member')
   const newId = newMemberId(core, group, req.clientId)
-  const unchanged = matchesMetadata(old, req.protocols)
+  const previousLeader = group.leaderId
   if (old.join !== null) answerJoin(fx, old, joinError(oldId, 'FENCED_INSTANCE_ID'))
   if (old.sync !== null) answerSync(fx, old, group, 'FENCED_INSTANCE_ID', EMPTY)
   const member: Member = { ...old, memberId: newId, join: null, sync: null }
@@ -233,32 +264,53 @@ function replaceStaticMember(
   group.staticMembers.set(member.groupInstanceId!, newId)
   if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId)
   if (group.leaderId === oldId) group.leaderId = newId
-  if (group.state === 'Stable' && unchanged) {
-    member.clientId = req.clientId
-    member.clientHost = req.clientHost
-    member.sessionTimeoutMs = req.sessionTimeoutMs
-    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
-    member.sessionDeadlineMs = ctx.nowMs + req.sessionTimeoutMs
-    persistGroup(fx, group)
-    const isLeader = group.leaderId === newId
-    // v9+ lets the leader see the members without reassigning; before that it gets none and
-    // its SyncGroup simply returns the assignment it already has.
-    const skip = isLeader && req.apiVersion >= 9
-    return {
-      errorCode: 'NONE',
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: skip,
-      memberId: newId,
-      members: skip ? memberList(group) : [],
-    }
-  }
   updateMember(fx, member, req, ctx)
-  if (group.state === 'PreparingRebalance') tryCompleteJoin(core, fx, group, ctx.nowMs)
-  else prepareRebalance(core, fx, group, ctx.nowMs)
-  return null
+  switch (group.state) {
+    case 'Stable':
+      // Only a change of the protocol the group would select forces a rebalance; new metadata
+      // under the same protocol is stored and takes effect at the next rebalance (Kafka's rule).
+      if (selectProtocol(group) === group.protocolName)
+        return keepStaticMember(fx, group, member, req, { previousLeader, nowMs: ctx.nowMs })
+      prepareRebalance(core, fx, group, ctx.nowMs)
+      return null
+    case 'CompletingRebalance':
+      // The leader may be assigning to the old id right now: start over.
+      prepareRebalance(core, fx, group, ctx.nowMs)
+      return null
+    case 'PreparingRebalance':
+      tryCompleteJoin(core, fx, group, ctx.nowMs)
+      return null
+    case 'Empty':
+    case 'Dead':
+      throw new AssertionError(`a static member is held by a group in state ${group.state}`)
+    default:
+      return unreachable(group.state, 'group state')
+  }
+}
+
+/** A static member replaced in a Stable group without a rebalance: persist, and answer at once. */
+function keepStaticMember(
+  fx: Effects,
+  group: Group,
+  member: Member,
+  req: JoinGroupRequest,
+  at: { readonly previousLeader: string | null; readonly nowMs: number },
+): JoinGroupResponse {
+  assert(member.join !== null, 'the replacing join was parked by updateMember')
+  member.join = null
+  member.sessionDeadlineMs = at.nowMs + member.sessionTimeoutMs
+  persistGroup(fx, group)
+  const isLeader = group.leaderId === member.memberId
+  // v9+ tells a returning leader to skip the assignment. Before v9 the response names the previous
+  // leader id, so the returning leader believes it follows, computes nothing, and its SyncGroup
+  // returns the assignment it already has (KAFKA-13435).
+  if (req.apiVersion >= 9)
+    return {
+      ...currentJoinResponse(group, member),
+      skipAssignment: isLeader,
+      members: isLeader ? memberList(group) : [],
+    }
+  return { ...currentJoinResponse(group, member), leader: at.previousLeader ?? '', members: [] }
 }
 
 function memberList(group: Group): JoinGroupMember[] {

@@ -300,14 +300,37 @@ test('session timeouts outside the configured bounds are refused', () => {
   assert.equal(custom.answer(custom.join({ sessionTimeoutMs: 6_000 })).errorCode, 'INVALID_SESSION_TIMEOUT')
 })
 
-test('an empty group id is refused; a group stops growing at its size limit', () => {
+test('an empty group id is refused', () => {
   const empty = new Harness('')
   assert.equal(empty.answer(empty.join()).errorCode, 'INVALID_GROUP_ID')
+})
+
+test('a group stops growing at its size limit, counted as Kafka counts it in each state', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 0, groupMembersMax: 2 })
+  const { members, generationId } = h.stableGroup(2)
+  // Stable: known members come back; a newcomer is refused.
+  assert.equal(h.answer(h.join({ apiVersion: 2 })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join({ groupInstanceId: 'i' })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.state(), 'Stable')
+  // PreparingRebalance: what counts is who is waiting in the join phase, so a member that comes
+  // back last finds its place taken and is dropped (Kafka's way of shrinking a group).
+  const [a, b] = members as [string, string]
+  const ja = h.join({ memberId: a })
+  assert.equal(h.state(), 'PreparingRebalance')
+  const newcomer = h.join({ apiVersion: 2 })
+  assert.ok(h.isParked(newcomer), 'one waiting, one free place')
+  assert.equal(h.answer(h.join({ apiVersion: 2 })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join({ memberId: b })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.heartbeat(b, generationId), 'UNKNOWN_MEMBER_ID', 'b was dropped')
+  assert.equal(h.answer(ja).generationId, generationId + 1, 'and the join phase could end without it')
+  assert.equal(h.answer(newcomer).generationId, generationId + 1)
+})
+
+test('pending member ids are bounded too, even in an Empty group', () => {
   const h = new Harness('g', { initialRebalanceDelayMs: 0, groupMembersMax: 2 })
   assert.equal(h.answer(h.join()).errorCode, 'MEMBER_ID_REQUIRED')
-  assert.equal(h.answer(h.join({ apiVersion: 2 })).errorCode, 'NONE')
-  assert.equal(h.answer(h.join()).errorCode, 'GROUP_MAX_SIZE_REACHED', 'pending ids count too')
-  assert.equal(h.answer(h.join({ groupInstanceId: 'i' })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join()).errorCode, 'MEMBER_ID_REQUIRED')
+  assert.equal(h.answer(h.join()).errorCode, 'GROUP_MAX_SIZE_REACHED')
 })
 
 test('a pending member id that never comes back holds the rebalance only until its session ends', () => {
