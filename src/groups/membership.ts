@@ -92,6 +92,10 @@ export function joinGroup(
  */
 function acceptJoiningMember(core: Core, group: Group, memberId: string): boolean {
   const max = core.config.groupMembersMax
+  // Kafka's rule lets a join phase take newcomers while silent static members keep their slots,
+  // so a group can pass its limit for a while; the absolute limit holds regardless.
+  const known = group.members.has(memberId) || group.pendingMembers.has(memberId)
+  if (!known && group.members.size >= limits.groupMembersMax) return false
   switch (group.state) {
     case 'Empty':
     case 'Dead':

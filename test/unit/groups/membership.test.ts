@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { limits } from '../../../src/config/limits.js'
 import { decodeGroupRecord } from '../../../src/groups/records.js'
 import { Harness, bytes, text } from './harness.js'
 
@@ -394,4 +395,18 @@ test('a departed member parked in a join is answered UNKNOWN_MEMBER_ID', () => {
   const parked = h.join({ memberId: members[0]! })
   h.leave(members[0]!)
   assert.equal(h.answer(parked).errorCode, 'UNKNOWN_MEMBER_ID')
+})
+
+test('silent static members cannot push a group past the absolute member limit', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 0 })
+  const s = h.answer(h.join({ groupInstanceId: 'static', sessionTimeoutMs: 1_800_000 }))
+  h.sync(s.memberId, s.generationId, [])
+  // The static member stays silent; newcomers start a join phase in which only they wait.
+  let refused = 0
+  for (let i = 0; i < limits.groupMembersMax; i++) {
+    const r = h.join({ apiVersion: 2 })
+    if (!h.isParked(r) && h.answer(r).errorCode === 'GROUP_MAX_SIZE_REACHED') refused++
+  }
+  assert.equal(h.coordinator.describeGroups(['g'], 0)[0]!.members.length, limits.groupMembersMax)
+  assert.equal(refused, 1, 'Kafka would have taken the last one: only 999 were waiting')
 })
