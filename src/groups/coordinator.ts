@@ -8,7 +8,8 @@ import { assert } from '../lib/assert.js'
 import type { Prng } from '../lib/prng.js'
 import { type CoordinatorConfig, type Core, Effects, resolveConfig } from './core.js'
 import { type Group, type Member, metadataFor, newGroup, offsetKey, splitOffsetKey } from './group.js'
-import { heartbeat, joinGroup, leaveGroup, nextDeadline, syncGroup, tickGroup } from './membership.js'
+import { heartbeat, joinGroup, leaveGroup, syncGroup } from './membership.js'
+import { nextDeadline, tickGroup } from './rebalance.js'
 import {
   deleteGroups,
   describeGroups,
