@@ -77,9 +77,11 @@ export function joinGroup(
   if (group.state === 'Dead') return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
   if (!acceptJoiningMember(core, group, req.memberId)) {
     // Kafka drops a known member it turns away, so that the group shrinks to its limit.
-    if (group.pendingMembers.delete(req.memberId) || group.members.has(req.memberId)) {
-      if (group.members.has(req.memberId)) removeMember(fx, group, req.memberId, 'GROUP_MAX_SIZE_REACHED')
+    if (group.members.has(req.memberId)) {
+      removeMember(fx, group, req.memberId, 'GROUP_MAX_SIZE_REACHED')
       afterMembershipChange(core, fx, group, ctx.nowMs)
+    } else if (group.pendingMembers.delete(req.memberId)) {
+      tryCompleteJoin(core, fx, group, ctx.nowMs)
     }
     return joinError('', 'GROUP_MAX_SIZE_REACHED')
   }
@@ -107,7 +109,7 @@ function acceptJoiningMember(core: Core, group: Group, memberId: string): boolea
     case 'PreparingRebalance': {
       let awaiting = 0
       for (const m of group.members.values()) if (m.join !== null) awaiting++
-      return group.members.get(memberId)?.join != null || awaiting < max
+      return (group.members.get(memberId)?.join ?? null) !== null || awaiting < max
     }
     case 'CompletingRebalance':
     case 'Stable':
