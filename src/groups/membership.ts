@@ -251,8 +251,8 @@ function updateMember(fx: Effects, member: Member, req: JoinGroupRequest, ctx: C
 
 /**
  * KIP-345: a static member coming back with no member id takes over its instance's slot under a
- * new id. The old id is fenced; in a Stable group with unchanged metadata the assignment is kept
- * and no rebalance happens.
+ * new id, and the old id is fenced. In a Stable group the assignment is kept and no rebalance
+ * happens unless the group's selected protocol would change; in a rebalance the new id joins it.
  */
 function replaceStaticMember(
   core: Core,
