@@ -12,7 +12,7 @@ import type { GroupRecord, JoinGroupResponse, Step, TickOutput } from '../../../
 import { createPrng } from '../../../src/lib/prng.js'
 import { subscription } from './harness.js'
 
-const GROUPS = ['g0', 'g1', 'g2']
+const GROUPS = ['g0', 'g1']
 
 type Op =
   | { kind: 'join'; group: number; who: number; v: number }
@@ -28,10 +28,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     who: fc.nat(2),
     v: fc.constantFrom(2, 5),
   }),
-  fc.record({ kind: fc.constant('sync' as const), group: fc.nat(2), who: fc.nat(2) }),
-  fc.record({ kind: fc.constant('heartbeat' as const), group: fc.nat(2), who: fc.nat(2) }),
-  fc.record({ kind: fc.constant('leave' as const), group: fc.nat(2), who: fc.nat(2) }),
-  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 1_200 }) }),
+  fc.record({ kind: fc.constant('sync' as const), group: fc.nat(1), who: fc.nat(1) }),
+  fc.record({ kind: fc.constant('heartbeat' as const), group: fc.nat(1), who: fc.nat(1) }),
+  fc.record({ kind: fc.constant('leave' as const), group: fc.nat(1), who: fc.nat(1) }),
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 700 }) }),
 )
 
 /** Everything a step put out, as comparable plain data. */
@@ -42,7 +42,7 @@ function flatten(out: TickOutput | Step<unknown>): unknown {
 
 test('ticking at nextDeadlineMs is the same as ticking every millisecond', () => {
   fc.assert(
-    fc.property(fc.constantFrom(0, 300), fc.array(op, { minLength: 1, maxLength: 40 }), (delay, ops) => {
+    fc.property(fc.constantFrom(0, 300), fc.array(op, { minLength: 5, maxLength: 30 }), (delay, ops) => {
       const config = { initialRebalanceDelayMs: delay, sessionTimeoutMinMs: 100 }
       const every = new GroupCoordinator({ config, prng: createPrng(5) })
       const lazy = new GroupCoordinator({ config, prng: createPrng(5) })
@@ -122,6 +122,6 @@ test('ticking at nextDeadlineMs is the same as ticking every millisecond', () =>
       assert.deepEqual(lazy.view(), every.view())
       assert.equal(lazy.nextDeadlineMs(), every.nextDeadlineMs())
     }),
-    { numRuns: 60 },
+    { numRuns: 100 },
   )
 })
