@@ -2,12 +2,15 @@
  * The driver contract for timers: a driver that calls tick only when nextDeadlineMs() has come must
  * see exactly what a driver ticking every millisecond sees. Two coordinators get the same random
  * requests across several groups at the same times; their outputs must match step for step.
- * Timeouts are short (hundreds of ms) so that ticking every millisecond stays cheap.
+ * Timeouts are short (hundreds of ms) so that ticking every millisecond stays cheap. After every
+ * call the coordinator's deadline index must also agree with a scan of all groups.
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { GroupCoordinator } from '../../../src/groups/coordinator.js'
+import type { Core } from '../../../src/groups/core.js'
+import { nextDeadline } from '../../../src/groups/rebalance.js'
 import type { GroupRecord, JoinGroupResponse, Step, TickOutput } from '../../../src/groups/types.js'
 import { createPrng } from '../../../src/lib/prng.js'
 import { subscription } from './harness.js'
@@ -36,6 +39,20 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 700 }) }),
 )
 
+/**
+ * White box: the earliest deadline over every group, by scanning them all. The coordinator keeps
+ * an index instead; after every call the two must agree, or some call forgot to reschedule.
+ */
+function scannedNextDeadline(c: GroupCoordinator): number | null {
+  const { core } = c as unknown as { core: Core }
+  let next: number | null = null
+  for (const g of core.groups.values()) {
+    const d = nextDeadline(g)
+    if (d !== null && (next === null || d < next)) next = d
+  }
+  return next
+}
+
 /** Everything a step put out, as comparable plain data. */
 function flatten(out: TickOutput | Step<unknown>): unknown {
   const records = out.records.map((r: GroupRecord) => [[...r.key], r.value === null ? null : [...r.value]])
@@ -58,6 +75,7 @@ test('ticking at nextDeadlineMs is the same as ticking every millisecond', () =>
           const next = lazy.nextDeadlineMs()
           const b = next !== null && next <= t ? lazy.tick(t) : { deferred: [], records: [] }
           assert.deepEqual(flatten(b), flatten(a), `tick at ${t}`)
+          assert.equal(lazy.nextDeadlineMs(), scannedNextDeadline(lazy), `index after tick at ${t}`)
         }
         now = to
       }
@@ -114,6 +132,7 @@ test('ticking at nextDeadlineMs is the same as ticking every millisecond', () =>
         const a = call(every)
         const b = call(lazy)
         assert.deepEqual(flatten(b), flatten(a), `${o.kind} at ${now}`)
+        assert.equal(lazy.nextDeadlineMs(), scannedNextDeadline(lazy), `index after ${o.kind} at ${now}`)
         if (o.kind === 'join' && a.response !== null) {
           const r = a.response as JoinGroupResponse
           if (r.memberId !== '') ids.set(key, r.memberId)
