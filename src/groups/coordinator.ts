@@ -7,8 +7,10 @@
 import { assert } from '../lib/assert.js'
 import type { Prng } from '../lib/prng.js'
 import { type CoordinatorConfig, type Core, Effects, resolveConfig } from './core.js'
+import { Deadlines } from './deadlines.js'
 import { type Group, type Member, metadataFor, newGroup, offsetKey, splitOffsetKey } from './group.js'
-import { heartbeat, joinGroup, leaveGroup, nextDeadline, syncGroup, tickGroup } from './membership.js'
+import { heartbeat, joinGroup, leaveGroup, syncGroup } from './membership.js'
+import { nextDeadline, tickGroup } from './rebalance.js'
 import {
   deleteGroups,
   describeGroups,
@@ -88,6 +90,8 @@ export class GroupCoordinator {
   private lastNowMs = Number.NEGATIVE_INFINITY
   /** Request ids parked and not yet answered: each must be answered exactly once. */
   private readonly parked = new Set<number>()
+  /** Each group's next timer; every call that may move one reschedules its group. */
+  private readonly deadlines = new Deadlines()
 
   constructor(options: CoordinatorOptions) {
     this.core = { config: resolveConfig(options.config ?? {}), groups: new Map(), prng: options.prng }
@@ -122,27 +126,39 @@ export class GroupCoordinator {
     }
     // A group with neither a generation nor offsets left no trace worth keeping (deleted ones).
     for (const [id, g] of [...groups]) if (!hasFootprint(g)) groups.delete(id)
+    c.reschedule(groups.keys())
     return c
   }
 
   joinGroup(req: JoinGroupRequest, ctx: CallContext): Step<JoinGroupResponse | null> {
-    return this.parkable('JoinGroup', ctx, (fx) => joinGroup(this.core, fx, req, ctx))
+    const step = this.parkable('JoinGroup', ctx, (fx) => joinGroup(this.core, fx, req, ctx))
+    this.reschedule([req.groupId])
+    return step
   }
 
   syncGroup(req: SyncGroupRequest, ctx: CallContext): Step<SyncGroupResponse | null> {
-    return this.parkable('SyncGroup', ctx, (fx) => syncGroup(this.core, fx, req, ctx))
+    const step = this.parkable('SyncGroup', ctx, (fx) => syncGroup(this.core, fx, req, ctx))
+    this.reschedule([req.groupId])
+    return step
   }
 
   heartbeat(req: HeartbeatRequest, ctx: CallContext): Step<HeartbeatResponse> {
-    return this.run(ctx.nowMs, () => heartbeat(this.core, req, ctx.nowMs))
+    const step = this.run(ctx.nowMs, () => heartbeat(this.core, req, ctx.nowMs))
+    this.reschedule([req.groupId])
+    return step
   }
 
   leaveGroup(req: LeaveGroupRequest, ctx: CallContext): Step<LeaveGroupResponse> {
-    return this.run(ctx.nowMs, (fx) => leaveGroup(this.core, fx, req, ctx.nowMs))
+    const step = this.run(ctx.nowMs, (fx) => leaveGroup(this.core, fx, req, ctx.nowMs))
+    this.reschedule([req.groupId])
+    return step
   }
 
   offsetCommit(req: OffsetCommitRequest, ctx: CallContext): Step<OffsetCommitResponse> {
-    return this.run(ctx.nowMs, (fx) => offsetCommit(this.core, fx, req, ctx.nowMs))
+    // A member's commit also keeps its session alive.
+    const step = this.run(ctx.nowMs, (fx) => offsetCommit(this.core, fx, req, ctx.nowMs))
+    this.reschedule([req.groupId])
+    return step
   }
 
   offsetFetch(req: OffsetFetchRequest): OffsetFetchResponse {
@@ -162,26 +178,38 @@ export class GroupCoordinator {
   }
 
   deleteGroups(groupIds: readonly string[], ctx: CallContext): Step<DeleteGroupResult[]> {
-    return this.run(ctx.nowMs, (fx) => deleteGroups(this.core, fx, groupIds))
+    const step = this.run(ctx.nowMs, (fx) => deleteGroups(this.core, fx, groupIds))
+    this.reschedule(groupIds)
+    return step
   }
 
-  /** Fires every timer due at `nowMs`: session expiry, join and sync deadlines, pending ids. */
+  /**
+   * Fires every timer due at `nowMs` (session expiry, join and sync deadlines, pending ids), in
+   * the groups whose next deadline has come, earliest first.
+   */
   tick(nowMs: number): TickOutput {
+    const due = this.deadlines.takeDue(nowMs)
     const { deferred, records } = this.run(nowMs, (fx) => {
-      for (const group of [...this.core.groups.values()]) tickGroup(this.core, fx, group, nowMs)
+      for (const id of due) {
+        const group = this.core.groups.get(id)
+        if (group !== undefined) tickGroup(this.core, fx, group, nowMs)
+      }
       return null
     })
+    this.reschedule(due)
     return { deferred, records }
   }
 
   /** When the driver should call tick next; null when no timer runs. */
   nextDeadlineMs(): number | null {
-    let next: number | null = null
-    for (const g of this.core.groups.values()) {
-      const d = nextDeadline(g)
-      if (d !== null && (next === null || d < next)) next = d
+    return this.deadlines.next()
+  }
+
+  private reschedule(groupIds: Iterable<string>): void {
+    for (const id of groupIds) {
+      const group = this.core.groups.get(id)
+      this.deadlines.set(id, group === undefined ? null : nextDeadline(group))
     }
-    return next
   }
 
   /** Groups that left a trace in the log, and every committed offset, sorted. */

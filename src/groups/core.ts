@@ -123,9 +123,11 @@ export function answerSync(
 export function removeMember(fx: Effects, group: Group, memberId: string, why: GroupErrorCode): void {
   const member = group.members.get(memberId)
   assert(member !== undefined, 'only a member is removed')
-  if (member.join !== null) answerJoin(fx, member, joinError(memberId, why))
+  // Kafka answers a removed member's parked join with no member id, so that it starts afresh.
+  if (member.join !== null) answerJoin(fx, member, joinError('', why))
   if (member.sync !== null) answerSync(fx, member, group, why, new Uint8Array(0))
   group.members.delete(memberId)
+  group.pendingSync.delete(memberId)
   if (member.groupInstanceId !== null && group.staticMembers.get(member.groupInstanceId) === memberId)
     group.staticMembers.delete(member.groupInstanceId)
   if (group.leaderId === memberId) {

@@ -52,11 +52,18 @@ export interface Group {
   readonly pendingMembers: Map<string, number>
   /** `topic\0partition` → committed offset. */
   readonly offsets: Map<string, CommittedOffset>
-  /** When the join phase ends anyway (rebalance timeout, or the initial delay). */
+  /** When the join phase ends anyway (rebalance timeout, or the end of an initial delay step). */
   joinDeadlineMs: number
-  /** While the initial delay runs, joins extend it up to this, and never end it early. */
-  initialDelayUntilMs: number | null
-  /** When a CompletingRebalance group stops waiting for the leader's SyncGroup. */
+  /**
+   * Set while the first rebalance of an Empty group waits out group.initial.rebalance.delay.ms:
+   * the current step and what is left of the rebalance timeout for further steps.
+   */
+  initialDelay: { readonly stepMs: number; readonly remainingMs: number } | null
+  /** A member joined during the current initial delay step, so another step follows. */
+  newMemberAdded: boolean
+  /** Members of this generation that have not sent SyncGroup yet. */
+  readonly pendingSync: Set<string>
+  /** When members still in pendingSync are removed (CompletingRebalance or Stable). */
   syncDeadlineMs: number
   stateTimestampMs: number
 }
@@ -75,7 +82,9 @@ export function newGroup(groupId: string): Group {
     pendingMembers: new Map(),
     offsets: new Map(),
     joinDeadlineMs: 0,
-    initialDelayUntilMs: null,
+    initialDelay: null,
+    newMemberAdded: false,
+    pendingSync: new Set(),
     syncDeadlineMs: 0,
     stateTimestampMs: -1,
   }
@@ -197,12 +206,16 @@ export function subscribedTopics(metadata: Uint8Array): Set<string> | null {
   return topics
 }
 
-/** Kafka's isSubscribedToTopic for a classic group: conservative when it cannot tell. */
+/**
+ * Kafka's isSubscribedToTopic for a classic group. Only "consumer" groups have subscriptions the
+ * coordinator can read; when it cannot tell (no protocol chosen yet, bytes that do not parse), a
+ * consumer group counts as subscribed, so that OffsetDelete errs on the side of keeping offsets.
+ */
 export function isSubscribedToTopic(group: Group, topic: string): boolean {
-  if (group.state === 'Empty' || group.members.size === 0) return false
-  if (group.protocolType !== 'consumer') return true
+  if (group.protocolType !== 'consumer' || group.members.size === 0) return false
+  if (group.protocolName === null) return true
   for (const m of group.members.values()) {
-    const topics = subscribedTopics(metadataFor(m, group.protocolName ?? m.protocols[0]?.name ?? null))
+    const topics = subscribedTopics(metadataFor(m, group.protocolName))
     if (topics === null || topics.has(topic)) return true
   }
   return false

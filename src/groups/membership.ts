@@ -4,7 +4,7 @@
  * or null when it parks the request; parked answers leave through Effects.deferred.
  */
 import { limits } from '../config/limits.js'
-import { assert, unreachable } from '../lib/assert.js'
+import { AssertionError, assert, unreachable } from '../lib/assert.js'
 import {
   type Core,
   type Effects,
@@ -16,12 +16,17 @@ import {
   removeMember,
 } from './core.js'
 import {
+  afterMembershipChange,
+  currentJoinResponse,
+  memberList,
+  prepareRebalance,
+  tryCompleteJoin,
+} from './rebalance.js'
+import {
   type Group,
   type Member,
   matchesMetadata,
-  metadataFor,
   newGroup,
-  rebalanceTimeoutMs,
   selectProtocol,
   supportsProtocols,
 } from './group.js'
@@ -30,7 +35,6 @@ import type {
   GroupErrorCode,
   HeartbeatRequest,
   HeartbeatResponse,
-  JoinGroupMember,
   JoinGroupRequest,
   JoinGroupResponse,
   LeaveGroupMemberResponse,
@@ -71,11 +75,48 @@ export function joinGroup(
     core.groups.set(req.groupId, group)
   }
   if (group.state === 'Dead') return joinError(req.memberId, 'COORDINATOR_NOT_AVAILABLE')
+  if (!acceptJoiningMember(core, group, req.memberId)) {
+    // Kafka drops a known member it turns away, so that the group shrinks to its limit.
+    if (group.members.has(req.memberId)) {
+      removeMember(fx, group, req.memberId, 'GROUP_MAX_SIZE_REACHED')
+      afterMembershipChange(core, fx, group, ctx.nowMs)
+    } else if (group.pendingMembers.delete(req.memberId)) {
+      tryCompleteJoin(core, fx, group, ctx.nowMs)
+    }
+    return joinError('', 'GROUP_MAX_SIZE_REACHED')
+  }
   if (!supportsProtocols(group, req.protocolType, req.protocols))
     return joinError(req.memberId, 'INCONSISTENT_GROUP_PROTOCOL')
   return req.memberId === ''
     ? joinUnknownMember(core, fx, group, req, ctx)
     : joinKnownMember(core, fx, group, req, ctx)
+}
+
+/**
+ * Kafka's acceptJoiningMember: an Empty group takes anyone; while joining, members already waiting
+ * plus newcomers up to the limit; otherwise known members, and newcomers while below the limit.
+ */
+function acceptJoiningMember(core: Core, group: Group, memberId: string): boolean {
+  const max = core.config.groupMembersMax
+  // Kafka's rule lets a join phase take newcomers while silent static members keep their slots,
+  // so a group can pass its limit for a while; the absolute limit holds regardless.
+  const known = group.members.has(memberId) || group.pendingMembers.has(memberId)
+  if (!known && group.members.size >= limits.groupMembersMax) return false
+  switch (group.state) {
+    case 'Empty':
+    case 'Dead':
+      return true
+    case 'PreparingRebalance': {
+      let awaiting = 0
+      for (const m of group.members.values()) if (m.join !== null) awaiting++
+      return (group.members.get(memberId)?.join ?? null) !== null || awaiting < max
+    }
+    case 'CompletingRebalance':
+    case 'Stable':
+      return group.members.has(memberId) || group.members.size < max
+    default:
+      return unreachable(group.state, 'group state')
+  }
 }
 
 function joinUnknownMember(
@@ -89,8 +130,8 @@ function joinUnknownMember(
     const oldId = group.staticMembers.get(req.groupInstanceId)
     if (oldId !== undefined) return replaceStaticMember(core, fx, group, oldId, req, ctx)
   }
-  if (group.members.size + group.pendingMembers.size >= core.config.groupMembersMax)
-    return joinError('', 'GROUP_MAX_SIZE_REACHED')
+  // Kafka does not bound pending ids; we do, so that a flood of id-less joins cannot grow memory.
+  if (group.pendingMembers.size >= core.config.groupMembersMax) return joinError('', 'GROUP_MAX_SIZE_REACHED')
   const memberId = newMemberId(core, group, req.clientId)
   // KIP-394: from v4 a dynamic member must come back with the id it is given, so that a client
   // retrying a timed-out join does not leave ghost members behind. Static members are exempt.
@@ -190,14 +231,9 @@ function addMemberAndRebalance(
     prepareRebalance(core, fx, group, ctx.nowMs)
     return
   }
-  if (group.initialDelayUntilMs !== null) {
-    // Each newcomer during the initial delay buys the others initialRebalanceDelayMs more, up to
-    // the rebalance timeout: that is what lets a whole fleet of consumers land in one generation.
-    group.joinDeadlineMs = Math.min(
-      ctx.nowMs + core.config.initialRebalanceDelayMs,
-      group.initialDelayUntilMs,
-    )
-  }
+  // A newcomer during the initial delay buys everyone another step, up to the rebalance timeout:
+  // that is what lets a whole fleet of consumers land in one generation.
+  if (group.initialDelay !== null) group.newMemberAdded = true
   tryCompleteJoin(core, fx, group, ctx.nowMs)
 }
 
@@ -215,8 +251,8 @@ function updateMember(fx: Effects, member: Member, req: JoinGroupRequest, ctx: C
 
 /**
  * KIP-345: a static member coming back with no member id takes over its instance's slot under a
- * new id. The old id is fenced; in a Stable group with unchanged metadata the assignment is kept
- * and no rebalance happens.
+ * new id, and the old id is fenced. In a Stable group the assignment is kept and no rebalance
+ * happens unless the group's selected protocol would change; in a rebalance the new id joins it.
  */
 function replaceStaticMember(
   core: Core,
@@ -229,139 +265,62 @@ function replaceStaticMember(
   const old = group.members.get(oldId)
   assert(old !== undefined, 'a static member id maps to a member')
   const newId = newMemberId(core, group, req.clientId)
-  const unchanged = matchesMetadata(old, req.protocols)
+  const previousLeader = group.leaderId
   if (old.join !== null) answerJoin(fx, old, joinError(oldId, 'FENCED_INSTANCE_ID'))
   if (old.sync !== null) answerSync(fx, old, group, 'FENCED_INSTANCE_ID', EMPTY)
   const member: Member = { ...old, memberId: newId, join: null, sync: null }
   group.members.delete(oldId)
   group.members.set(newId, member)
   group.staticMembers.set(member.groupInstanceId!, newId)
+  if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId)
   if (group.leaderId === oldId) group.leaderId = newId
-  if (group.state === 'Stable' && unchanged) {
-    member.clientId = req.clientId
-    member.clientHost = req.clientHost
-    member.sessionTimeoutMs = req.sessionTimeoutMs
-    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
-    member.sessionDeadlineMs = ctx.nowMs + req.sessionTimeoutMs
-    persistGroup(fx, group)
-    const isLeader = group.leaderId === newId
-    // v9+ lets the leader see the members without reassigning; before that it gets none and
-    // its SyncGroup simply returns the assignment it already has.
-    const skip = isLeader && req.apiVersion >= 9
-    return {
-      errorCode: 'NONE',
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: skip,
-      memberId: newId,
-      members: skip ? memberList(group) : [],
-    }
-  }
   updateMember(fx, member, req, ctx)
-  if (group.state === 'PreparingRebalance') tryCompleteJoin(core, fx, group, ctx.nowMs)
-  else prepareRebalance(core, fx, group, ctx.nowMs)
-  return null
-}
-
-function memberList(group: Group): JoinGroupMember[] {
-  return [...group.members.values()].map((m) => ({
-    memberId: m.memberId,
-    groupInstanceId: m.groupInstanceId,
-    metadata: metadataFor(m, group.protocolName),
-  }))
-}
-
-function currentJoinResponse(group: Group, member: Member): JoinGroupResponse {
-  const isLeader = member.memberId === group.leaderId
-  return {
-    errorCode: 'NONE',
-    generationId: group.generationId,
-    protocolType: group.protocolType,
-    protocolName: group.protocolName,
-    leader: group.leaderId ?? '',
-    skipAssignment: false,
-    memberId: member.memberId,
-    members: isLeader ? memberList(group) : [],
+  switch (group.state) {
+    case 'Stable':
+      // Only a change of the protocol the group would select forces a rebalance; new metadata
+      // under the same protocol is stored and takes effect at the next rebalance (Kafka's rule).
+      if (selectProtocol(group) === group.protocolName)
+        return keepStaticMember(fx, group, member, req, { previousLeader, nowMs: ctx.nowMs })
+      prepareRebalance(core, fx, group, ctx.nowMs)
+      return null
+    case 'CompletingRebalance':
+      // The leader may be assigning to the old id right now: start over.
+      prepareRebalance(core, fx, group, ctx.nowMs)
+      return null
+    case 'PreparingRebalance':
+      tryCompleteJoin(core, fx, group, ctx.nowMs)
+      return null
+    case 'Empty':
+    case 'Dead':
+      throw new AssertionError(`a static member is held by a group in state ${group.state}`)
+    default:
+      return unreachable(group.state, 'group state')
   }
 }
 
-// ── rebalance ────────────────────────────────────────────────────────────────────────────────
-
-/** Enters PreparingRebalance (from Empty, Stable or CompletingRebalance) and tries to finish. */
-export function prepareRebalance(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  prepareRebalanceFrom(fx, group, nowMs, core.config.initialRebalanceDelayMs)
-  tryCompleteJoin(core, fx, group, nowMs)
-}
-
-function prepareRebalanceFrom(fx: Effects, group: Group, nowMs: number, initialDelayMs: number): void {
-  assert(group.state !== 'PreparingRebalance' && group.state !== 'Dead', `rebalance from ${group.state}`)
-  if (group.state === 'CompletingRebalance') {
-    // The leader's assignment will never come for this generation: release the waiting members.
-    for (const m of group.members.values()) {
-      if (m.sync !== null) answerSync(fx, m, group, 'REBALANCE_IN_PROGRESS', EMPTY)
-      m.assignment = EMPTY
+/** A static member replaced in a Stable group without a rebalance: persist, and answer at once. */
+function keepStaticMember(
+  fx: Effects,
+  group: Group,
+  member: Member,
+  req: JoinGroupRequest,
+  at: { readonly previousLeader: string | null; readonly nowMs: number },
+): JoinGroupResponse {
+  assert(member.join !== null, 'the replacing join was parked by updateMember')
+  member.join = null
+  member.sessionDeadlineMs = at.nowMs + member.sessionTimeoutMs
+  persistGroup(fx, group)
+  const isLeader = group.leaderId === member.memberId
+  // v9+ tells a returning leader to skip the assignment. Before v9 the response names the previous
+  // leader id, so the returning leader believes it follows, computes nothing, and its SyncGroup
+  // returns the assignment it already has (KAFKA-13435).
+  if (req.apiVersion >= 9)
+    return {
+      ...currentJoinResponse(group, member),
+      skipAssignment: isLeader,
+      members: isLeader ? memberList(group) : [],
     }
-  }
-  const timeoutMs = rebalanceTimeoutMs(group)
-  if (group.state === 'Empty' && initialDelayMs > 0) {
-    group.initialDelayUntilMs = nowMs + timeoutMs
-    group.joinDeadlineMs = nowMs + Math.min(initialDelayMs, timeoutMs)
-  } else {
-    group.initialDelayUntilMs = null
-    group.joinDeadlineMs = nowMs + timeoutMs
-  }
-  group.state = 'PreparingRebalance'
-  group.stateTimestampMs = nowMs
-}
-
-function allMembersJoined(group: Group): boolean {
-  if (group.pendingMembers.size > 0) return false
-  for (const m of group.members.values()) if (m.join === null) return false
-  return true
-}
-
-export function tryCompleteJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  if (group.state !== 'PreparingRebalance' || group.initialDelayUntilMs !== null) return
-  if (allMembersJoined(group)) completeJoin(core, fx, group, nowMs)
-}
-
-/** Ends the join phase: drop who did not rejoin, start the next generation, answer the joins. */
-function completeJoin(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  for (const m of [...group.members.values()])
-    if (m.join === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
-  group.generationId += 1
-  group.stateTimestampMs = nowMs
-  group.initialDelayUntilMs = null
-  if (group.members.size === 0) {
-    group.state = 'Empty'
-    group.protocolName = null
-    group.leaderId = null
-    persistGroup(fx, group)
-    return
-  }
-  group.protocolName = selectProtocol(group)
-  if (group.leaderId === null || !group.members.has(group.leaderId))
-    group.leaderId = group.members.keys().next().value ?? null
-  group.state = 'CompletingRebalance'
-  group.syncDeadlineMs = nowMs + rebalanceTimeoutMs(group)
-  const all = memberList(group)
-  for (const m of group.members.values()) {
-    const isLeader = m.memberId === group.leaderId
-    answerJoin(fx, m, {
-      errorCode: 'NONE',
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId: m.memberId,
-      members: isLeader ? all : [],
-    })
-    m.sessionDeadlineMs = nowMs + m.sessionTimeoutMs
-  }
-  assert(core.groups.get(group.groupId) === group, 'completing a group the coordinator holds')
+  return { ...currentJoinResponse(group, member), leader: at.previousLeader ?? '', members: [] }
 }
 
 // ── sync ─────────────────────────────────────────────────────────────────────────────────────
@@ -399,6 +358,7 @@ export function syncGroup(
     case 'PreparingRebalance':
       return syncError(group, 'REBALANCE_IN_PROGRESS')
     case 'Stable':
+      group.pendingSync.delete(member.memberId)
       member.sessionDeadlineMs = ctx.nowMs + member.sessionTimeoutMs
       return {
         errorCode: 'NONE',
@@ -409,6 +369,7 @@ export function syncGroup(
     case 'CompletingRebalance':
       if (member.sync !== null) answerSync(fx, member, group, 'REBALANCE_IN_PROGRESS', EMPTY)
       member.sync = { requestId: ctx.requestId, apiVersion: 0 }
+      group.pendingSync.delete(member.memberId)
       if (member.memberId === group.leaderId) completeSync(fx, group, req, ctx.nowMs)
       return null
     default:
@@ -480,60 +441,4 @@ export function leaveGroup(
   }
   if (removed > 0) afterMembershipChange(core, fx, group, nowMs)
   return { errorCode: 'NONE', members: results }
-}
-
-/** After members left or expired: a settled group rebalances, a rebalancing one may finish. */
-function afterMembershipChange(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  if (group.state === 'Stable' || group.state === 'CompletingRebalance')
-    prepareRebalance(core, fx, group, nowMs)
-  else tryCompleteJoin(core, fx, group, nowMs)
-}
-
-// ── timers ───────────────────────────────────────────────────────────────────────────────────
-
-/** Runs every timer of one group that is due at `nowMs`. */
-export function tickGroup(core: Core, fx: Effects, group: Group, nowMs: number): void {
-  let changed = false
-  for (const [id, deadline] of [...group.pendingMembers]) {
-    if (deadline <= nowMs) {
-      group.pendingMembers.delete(id)
-      changed = true
-    }
-  }
-  for (const m of [...group.members.values()]) {
-    // A member waiting on a parked request is alive by definition: the coordinator holds it.
-    if (m.join === null && m.sync === null && m.sessionDeadlineMs <= nowMs) {
-      removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
-      changed = true
-    }
-  }
-  if (changed) afterMembershipChange(core, fx, group, nowMs)
-  if (group.state === 'PreparingRebalance' && nowMs >= group.joinDeadlineMs) {
-    if (group.initialDelayUntilMs !== null) {
-      // The initial delay is over; from here the usual rule applies, within what is left of the
-      // rebalance timeout.
-      group.joinDeadlineMs = Math.max(nowMs, group.initialDelayUntilMs)
-      group.initialDelayUntilMs = null
-      tryCompleteJoin(core, fx, group, nowMs)
-    } else {
-      completeJoin(core, fx, group, nowMs)
-    }
-  }
-  if (group.state === 'CompletingRebalance' && nowMs >= group.syncDeadlineMs) {
-    // The leader never sent its assignment in time: drop whoever has not synced and start over.
-    for (const m of [...group.members.values()])
-      if (m.sync === null) removeMember(fx, group, m.memberId, 'UNKNOWN_MEMBER_ID')
-    prepareRebalance(core, fx, group, nowMs)
-  }
-}
-
-/** The earliest time at which tickGroup would change this group, or null for never. */
-export function nextDeadline(group: Group): number | null {
-  let next = Number.POSITIVE_INFINITY
-  for (const d of group.pendingMembers.values()) next = Math.min(next, d)
-  for (const m of group.members.values())
-    if (m.join === null && m.sync === null) next = Math.min(next, m.sessionDeadlineMs)
-  if (group.state === 'PreparingRebalance') next = Math.min(next, group.joinDeadlineMs)
-  if (group.state === 'CompletingRebalance') next = Math.min(next, group.syncDeadlineMs)
-  return next === Number.POSITIVE_INFINITY ? null : next
 }

@@ -36,20 +36,21 @@ function allPartitions(req: OffsetCommitRequest, errorCode: GroupErrorCode): Off
   }
 }
 
-/** Kafka's order of checks for a classic group commit; 'NONE' means the commit may proceed. */
+/** Kafka's ClassicGroup.validateOffsetCommit, in its order; 'NONE' means the commit may proceed. */
 function validateCommit(group: Group, req: OffsetCommitRequest): GroupErrorCode {
   if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE'
-  if (req.groupInstanceId !== null) {
-    const current = group.staticMembers.get(req.groupInstanceId)
-    if (current !== undefined && current !== req.memberId) return 'FENCED_INSTANCE_ID'
-  }
   // A "simple" commit: a consumer that assigns itself partitions and uses the group only to
   // store offsets. Allowed while no member is in the group.
   if (req.generationId < 0 && group.state === 'Empty') return 'NONE'
+  if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+    const member = validateMember(group, req.memberId, req.groupInstanceId)
+    if (member !== 'NONE') return member
+    if (req.generationId !== group.generationId) return 'ILLEGAL_GENERATION'
+  } else if (group.state !== 'Empty') {
+    return 'UNKNOWN_MEMBER_ID'
+  }
+  // The member holds this generation but has no assignment yet: let it sync first.
   if (group.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS'
-  const member = validateMember(group, req.memberId, req.groupInstanceId)
-  if (member !== 'NONE') return member
-  if (req.generationId !== group.generationId) return 'ILLEGAL_GENERATION'
   return 'NONE'
 }
 
@@ -155,7 +156,8 @@ export function describeGroups(
   return groupIds.map((groupId) => {
     const group = core.groups.get(groupId)
     if (group === undefined) {
-      // From v6 Kafka says GROUP_ID_NOT_FOUND; before that, an unknown group is simply Dead.
+      // Newer Kafka (DescribeGroups v6, beyond our specs' 0-5) says GROUP_ID_NOT_FOUND; before, an
+      // unknown group is simply Dead.
       const errorCode = groupId === '' ? 'INVALID_GROUP_ID' : apiVersion >= 6 ? 'GROUP_ID_NOT_FOUND' : 'NONE'
       return { errorCode, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] }
     }

@@ -208,15 +208,32 @@ export class Harness {
     return this.coordinator.describeGroups([this.groupId], 5)[0]!.groupState
   }
 
-  /** Joins n dynamic members with v5 (id first, then the real join) and takes them to Stable. */
+  /** Ticks in steps of `stepMs` until the join phase is over (the initial delay may take several). */
+  waitOutJoinPhase(stepMs = 3_000): void {
+    for (let i = 0; i < 20 && this.state() === 'PreparingRebalance'; i++) this.tick(this.nowMs + stepMs)
+    assert.notEqual(this.state(), 'PreparingRebalance', 'the join phase ended')
+  }
+
+  /**
+   * Takes n dynamic v5 members to Stable the way clients do: take an id, join, and rejoin with it
+   * whenever the answer is not for the group's newest generation.
+   */
   stableGroup(n: number): { members: string[]; leader: string; generationId: number } {
-    // Every id is handed out first: pending ids hold the join phase until all have come back.
     const ids = Array.from({ length: n }, () => this.answer(this.join()).memberId)
-    const pendings = ids.map((memberId) => this.join({ memberId }))
-    if (pendings.some((p) => this.isParked(p))) this.tick(this.nowMs + 60_000)
+    let pendings = ids.map((memberId) => this.join({ memberId }))
+    for (let round = 0; round < 10; round++) {
+      // Clients learn of a rebalance (from a heartbeat) and rejoin; those parked wait.
+      if (this.state() === 'PreparingRebalance')
+        pendings = pendings.map((p, i) => (this.isParked(p) ? p : this.join({ memberId: ids[i]! })))
+      if (pendings.some((p) => this.isParked(p))) this.waitOutJoinPhase()
+      const generation = this.coordinator.view().groups.find((g) => g.groupId === this.groupId)?.generationId
+      const answers = pendings.map((p) => this.answer(p))
+      if (this.state() === 'CompletingRebalance' && answers.every((a) => a.generationId === generation)) break
+    }
     const joins = pendings.map((p) => this.answer(p))
-    const leader = joins[0]!.leader
+    const leader = joins.find((j) => j.members.length > 0)!.leader
     const generationId = joins[0]!.generationId
+    assert.ok(joins.every((j) => j.generationId === generationId && j.leader === leader))
     const members = joins.map((j) => j.memberId)
     const syncs = members.filter((m) => m !== leader).map((m) => this.sync(m, generationId))
     this.sync(

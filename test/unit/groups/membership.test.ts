@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { limits } from '../../../src/config/limits.js'
 import { decodeGroupRecord } from '../../../src/groups/records.js'
 import { Harness, bytes, text } from './harness.js'
 
@@ -49,15 +50,18 @@ test('JoinGroup v0-v3 adds the member directly; v4 is the first to require a mem
   }
 })
 
-test('the initial delay holds the first rebalance and each newcomer extends it, up to the rebalance timeout', () => {
+test('the initial delay holds the first rebalance; a newcomer during a step buys one more step', () => {
   const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
+  const start = h.nowMs
   const a = h.join({ apiVersion: 2, rebalanceTimeoutMs: 10_000 })
   assert.ok(h.isParked(a))
-  h.tick(h.nowMs + 2_000)
+  h.tick(start + 2_000)
   const b = h.join({ apiVersion: 2, rebalanceTimeoutMs: 10_000 })
-  h.tick(h.nowMs + 2_999)
-  assert.ok(h.isParked(a) && h.isParked(b), 'b joined at +2000, so the delay now ends at +5000')
-  h.tick(h.nowMs + 1)
+  h.tick(start + 3_000)
+  assert.ok(h.isParked(a) && h.isParked(b), 'b joined during the first step: a second step runs')
+  h.tick(start + 5_999)
+  assert.ok(h.isParked(a))
+  h.tick(start + 6_000)
   const ja = h.answer(a)
   const jb = h.answer(b)
   assert.equal(ja.generationId, 1)
@@ -65,6 +69,26 @@ test('the initial delay holds the first rebalance and each newcomer extends it, 
   assert.equal(ja.leader, ja.memberId)
   assert.equal(ja.members.length, 2)
   assert.deepEqual(jb.members, [], 'followers get an empty member list')
+})
+
+test('a lone member waits exactly one step; with no delay it is answered at once', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
+  const a = h.join({ apiVersion: 2 })
+  h.tick(h.nowMs + 2_999)
+  assert.ok(h.isParked(a))
+  h.tick(h.nowMs + 1)
+  assert.equal(h.answer(a).generationId, 1)
+  const now = new Harness('g', { initialRebalanceDelayMs: 0 })
+  assert.equal(now.answer(now.join({ apiVersion: 2 })).generationId, 1)
+})
+
+test('the initial delay ends with the members present: pending ids do not hold it', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
+  const ghost = h.answer(h.join())
+  assert.equal(ghost.errorCode, 'MEMBER_ID_REQUIRED')
+  const a = h.join({ apiVersion: 2 })
+  h.waitOutJoinPhase()
+  assert.equal(h.answer(a).members.length, 1)
 })
 
 test('the initial delay never runs past the rebalance timeout', () => {
@@ -101,9 +125,9 @@ test('a newcomer rebalances a Stable group; members learn it from heartbeats and
   assert.deepEqual(jn.members, [])
 })
 
-test('members that do not rejoin within the rebalance timeout are removed', () => {
+test('dynamic members that do not rejoin within the rebalance timeout are removed', () => {
   const h = new Harness()
-  const { members } = h.stableGroup(3)
+  const { members, generationId } = h.stableGroup(3)
   const [a, b, c] = members as [string, string, string]
   h.leave(c)
   const ja = h.join({ memberId: a })
@@ -111,18 +135,39 @@ test('members that do not rejoin within the rebalance timeout are removed', () =
   // b stays alive by heartbeating (told REBALANCE_IN_PROGRESS each time) but never rejoins.
   for (let t = 5_000; t < 30_000; t += 5_000) {
     h.tick(start + t)
-    assert.equal(h.heartbeat(b, 1), 'REBALANCE_IN_PROGRESS')
+    assert.equal(h.heartbeat(b, generationId), 'REBALANCE_IN_PROGRESS')
   }
   h.tick(start + 29_999)
   assert.ok(h.isParked(ja))
   h.tick(start + 30_000)
   const answer = h.answer(ja)
-  assert.equal(answer.generationId, 2)
+  assert.equal(answer.generationId, generationId + 1)
   assert.deepEqual(
     answer.members.map((m) => m.memberId),
     [a],
   )
-  assert.equal(h.heartbeat(b, 1), 'UNKNOWN_MEMBER_ID')
+  assert.equal(h.heartbeat(b, generationId), 'UNKNOWN_MEMBER_ID')
+})
+
+test('a static member that does not rejoin keeps its slot in the next generation', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
+  const a = h.join({ groupInstanceId: 'i-a', sessionTimeoutMs: 60_000 })
+  const b = h.join({ groupInstanceId: 'i-b', sessionTimeoutMs: 60_000 })
+  h.waitOutJoinPhase()
+  const ja = h.answer(a)
+  const jb = h.answer(b)
+  const fb = h.sync(jb.memberId, ja.generationId)
+  h.sync(ja.memberId, ja.generationId, [])
+  assert.equal(h.answer(fb).errorCode, 'NONE')
+  const rejoin = h.join({ groupInstanceId: 'i-a', memberId: ja.memberId, sessionTimeoutMs: 60_000 })
+  h.tick(h.nowMs + 30_000)
+  const next = h.answer(rejoin)
+  assert.equal(next.generationId, ja.generationId + 1)
+  assert.deepEqual(
+    next.members.map((m) => m.memberId),
+    [ja.memberId, jb.memberId],
+    'b is still a member, though it never rejoined',
+  )
 })
 
 test('a member silent for its session timeout is removed and the group rebalances', () => {
@@ -206,7 +251,7 @@ test('the protocol is chosen by member vote among those all members support', ()
   const a = h.join({ apiVersion: 2, protocols: p('range', 'roundrobin') })
   const b = h.join({ apiVersion: 2, protocols: p('roundrobin', 'range') })
   const c = h.join({ apiVersion: 2, protocols: p('sticky', 'roundrobin', 'range') })
-  h.tick(h.nowMs + 3_000)
+  h.waitOutJoinPhase()
   const ja = h.answer(a)
   assert.equal(ja.protocolName, 'roundrobin')
   assert.equal(h.answer(b).protocolName, 'roundrobin')
@@ -223,7 +268,7 @@ test('a tie in the vote goes to the protocol the first member prefers', () => {
   const p = (...names: string[]) => names.map((name) => ({ name, metadata: bytes(name) }))
   const a = h.join({ apiVersion: 2, protocols: p('roundrobin', 'range') })
   h.join({ apiVersion: 2, protocols: p('range', 'roundrobin') })
-  h.tick(h.nowMs + 3_000)
+  h.waitOutJoinPhase()
   assert.equal(h.answer(a).protocolName, 'roundrobin')
 })
 
@@ -256,14 +301,37 @@ test('session timeouts outside the configured bounds are refused', () => {
   assert.equal(custom.answer(custom.join({ sessionTimeoutMs: 6_000 })).errorCode, 'INVALID_SESSION_TIMEOUT')
 })
 
-test('an empty group id is refused; a group stops growing at its size limit', () => {
+test('an empty group id is refused', () => {
   const empty = new Harness('')
   assert.equal(empty.answer(empty.join()).errorCode, 'INVALID_GROUP_ID')
+})
+
+test('a group stops growing at its size limit, counted as Kafka counts it in each state', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 0, groupMembersMax: 2 })
+  const { members, generationId } = h.stableGroup(2)
+  // Stable: known members come back; a newcomer is refused.
+  assert.equal(h.answer(h.join({ apiVersion: 2 })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join({ groupInstanceId: 'i' })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.state(), 'Stable')
+  // PreparingRebalance: what counts is who is waiting in the join phase, so a member that comes
+  // back last finds its place taken and is dropped (Kafka's way of shrinking a group).
+  const [a, b] = members as [string, string]
+  const ja = h.join({ memberId: a })
+  assert.equal(h.state(), 'PreparingRebalance')
+  const newcomer = h.join({ apiVersion: 2 })
+  assert.ok(h.isParked(newcomer), 'one waiting, one free place')
+  assert.equal(h.answer(h.join({ apiVersion: 2 })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join({ memberId: b })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.heartbeat(b, generationId), 'UNKNOWN_MEMBER_ID', 'b was dropped')
+  assert.equal(h.answer(ja).generationId, generationId + 1, 'and the join phase could end without it')
+  assert.equal(h.answer(newcomer).generationId, generationId + 1)
+})
+
+test('pending member ids are bounded too, even in an Empty group', () => {
   const h = new Harness('g', { initialRebalanceDelayMs: 0, groupMembersMax: 2 })
   assert.equal(h.answer(h.join()).errorCode, 'MEMBER_ID_REQUIRED')
-  assert.ok(h.isParked(h.join({ apiVersion: 2 })), 'the pending id holds the join phase')
-  assert.equal(h.answer(h.join()).errorCode, 'GROUP_MAX_SIZE_REACHED', 'pending ids count too')
-  assert.equal(h.answer(h.join({ groupInstanceId: 'i' })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.answer(h.join()).errorCode, 'MEMBER_ID_REQUIRED')
+  assert.equal(h.answer(h.join()).errorCode, 'GROUP_MAX_SIZE_REACHED')
 })
 
 test('a pending member id that never comes back holds the rebalance only until its session ends', () => {
@@ -327,4 +395,34 @@ test('a departed member parked in a join is answered UNKNOWN_MEMBER_ID', () => {
   const parked = h.join({ memberId: members[0]! })
   h.leave(members[0]!)
   assert.equal(h.answer(parked).errorCode, 'UNKNOWN_MEMBER_ID')
+})
+
+test('silent static members cannot push a group past the absolute member limit', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 0 })
+  const s = h.answer(h.join({ groupInstanceId: 'static', sessionTimeoutMs: 1_800_000 }))
+  h.sync(s.memberId, s.generationId, [])
+  // The static member stays silent; newcomers start a join phase in which only they wait.
+  let refused = 0
+  for (let i = 0; i < limits.groupMembersMax; i++) {
+    const r = h.join({ apiVersion: 2 })
+    if (!h.isParked(r) && h.answer(r).errorCode === 'GROUP_MAX_SIZE_REACHED') refused++
+  }
+  assert.equal(h.coordinator.describeGroups(['g'], 0)[0]!.members.length, limits.groupMembersMax)
+  assert.equal(refused, 1, 'Kafka would have taken the last one: only 999 were waiting')
+})
+
+test('a pending id turned away by a full Stable group does not rebalance it', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 0, groupMembersMax: 2 })
+  const { leader, generationId } = h.stableGroup(1)
+  const ghost = h.answer(h.join({ sessionTimeoutMs: 60_000 }))
+  assert.equal(ghost.errorCode, 'MEMBER_ID_REQUIRED')
+  const b = h.join({ apiVersion: 2 })
+  const a = h.join({ memberId: leader })
+  h.tick(h.nowMs + 30_000)
+  assert.equal(h.answer(a).generationId, generationId + 1, 'the join phase ended at its deadline')
+  h.sync(h.answer(b).memberId, generationId + 1)
+  h.sync(leader, generationId + 1, [])
+  assert.equal(h.state(), 'Stable')
+  assert.equal(h.answer(h.join({ memberId: ghost.memberId })).errorCode, 'GROUP_MAX_SIZE_REACHED')
+  assert.equal(h.state(), 'Stable')
 })

@@ -60,7 +60,11 @@ test('commits from members: current generation accepted, stale or unknown refuse
   h.join({ memberId: b })
   assert.equal(h.state(), 'CompletingRebalance')
   assert.deepEqual(h.commit(b, generationId + 1, { 't:0': 8 }), ['REBALANCE_IN_PROGRESS'])
-  assert.deepEqual(h.commit(b, generationId, { 't:0': 8 }), ['REBALANCE_IN_PROGRESS'])
+  assert.deepEqual(
+    h.commit(b, generationId, { 't:0': 8 }),
+    ['ILLEGAL_GENERATION'],
+    'generation is checked first',
+  )
   assert.equal(h.fetch('t', 0), 7)
 })
 

@@ -126,13 +126,12 @@ test('replayed members carry on: heartbeats work, and sessions restart from the 
 
 test('a group in a rebalance comes back as of its last Stable generation, as Kafka loads it', () => {
   const h = new Harness()
-  const { members, generationId } = h.stableGroup(2)
+  const { members } = h.stableGroup(2)
   const stable = h.coordinator.view()
   h.join({ memberId: members[0]! })
   assert.equal(h.state(), 'PreparingRebalance')
   assert.deepEqual(reload(h).view().groups, stable.groups)
   assert.equal(reload(h).describeGroups(['g'], 0)[0]!.groupState, 'Stable')
-  assert.equal(generationId, 1)
 })
 
 test('a corrupt record stops the load with a typed error', () => {

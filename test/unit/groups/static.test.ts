@@ -9,7 +9,7 @@ import { Harness, bytes, text } from './harness.js'
 function stableStatic(h: Harness, instances: string[]) {
   // Static members skip MEMBER_ID_REQUIRED even at v5; the initial delay gathers them.
   const joins = instances.map((groupInstanceId) => h.join({ groupInstanceId }))
-  h.tick(h.nowMs + 3_000)
+  h.waitOutJoinPhase()
   const answers = joins.map((j) => h.answer(j))
   const leader = answers[0]!.leader
   const gen = answers[0]!.generationId
@@ -64,30 +64,60 @@ test('a static follower restarting keeps its assignment, the group does not reba
   assert.equal(h.heartbeat(j.memberId, gen, 'i-2'), 'NONE')
 })
 
-test('a static leader restarting stays leader under its new id', () => {
+test('a static leader restarting keeps leading under its new id; before v9 it is told the old id leads', () => {
   const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
   const { leader, gen } = stableStatic(h, ['i-1', 'i-2'])
   const j = h.answer(h.join({ groupInstanceId: 'i-1' }))
   assert.equal(j.errorCode, 'NONE')
-  assert.equal(j.leader, j.memberId)
   assert.notEqual(j.memberId, leader)
   assert.equal(j.generationId, gen)
-  assert.deepEqual(j.members, [], 'before v9 the leader gets no members and keeps the old assignment')
+  // KAFKA-13435: naming the previous leader id keeps the returning leader from reassigning.
+  assert.equal(j.leader, leader)
+  assert.deepEqual(j.members, [])
   assert.equal(text(h.answer(h.sync(j.memberId, gen)).assignment), 'part-i-1')
+  const [described] = h.coordinator.describeGroups(['g'], 0)
+  assert.equal(described!.members.find((m) => m.groupInstanceId === 'i-1')!.memberId, j.memberId)
   const v9 = h.answer(h.join({ groupInstanceId: 'i-1', apiVersion: 9 }))
+  assert.equal(v9.leader, v9.memberId)
   assert.equal(v9.skipAssignment, true)
   assert.equal(v9.members.length, 2)
+  const follower = h.answer(h.join({ groupInstanceId: 'i-2', apiVersion: 9 }))
+  assert.equal(follower.skipAssignment, false)
+  assert.deepEqual(follower.members, [])
 })
 
-test('a static member coming back with new metadata triggers a rebalance', () => {
+test('a static member with new metadata under the same protocol does not rebalance; the metadata is kept', () => {
   const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
-  const { ids, gen } = stableStatic(h, ['i-1', 'i-2'])
-  const changed = h.join({ groupInstanceId: 'i-2', protocols: [{ name: 'range', metadata: bytes('new') }] })
+  const { gen } = stableStatic(h, ['i-1', 'i-2'])
+  const j = h.answer(
+    h.join({ groupInstanceId: 'i-2', protocols: [{ name: 'range', metadata: bytes('new') }] }),
+  )
+  assert.equal(j.errorCode, 'NONE')
+  assert.equal(j.generationId, gen)
+  assert.equal(h.state(), 'Stable')
+  const member = h.coordinator.describeGroups(['g'], 0)[0]!.members.find((m) => m.memberId === j.memberId)
+  assert.equal(text(member!.memberMetadata), 'new')
+})
+
+test('a static member whose protocols change the group vote triggers a rebalance', () => {
+  const h = new Harness('g', { initialRebalanceDelayMs: 3_000 })
+  const p = (...names: string[]) => names.map((name) => ({ name, metadata: bytes(name) }))
+  const a = h.join({ groupInstanceId: 'i-1', protocols: p('range', 'roundrobin') })
+  const b = h.join({ groupInstanceId: 'i-2', protocols: p('range', 'roundrobin') })
+  h.waitOutJoinPhase()
+  const ja = h.answer(a)
+  const jb = h.answer(b)
+  assert.equal(ja.protocolName, 'range')
+  const fb = h.sync(jb.memberId, ja.generationId)
+  h.sync(ja.memberId, ja.generationId, [])
+  assert.equal(h.answer(fb).errorCode, 'NONE')
+  const changed = h.join({ groupInstanceId: 'i-2', protocols: p('roundrobin') })
   assert.ok(h.isParked(changed))
   assert.equal(h.state(), 'PreparingRebalance')
-  h.join({ groupInstanceId: 'i-1', memberId: ids[0]! })
-  const j = h.answer(changed)
-  assert.equal(j.generationId, gen + 1)
+  h.join({ groupInstanceId: 'i-1', memberId: ja.memberId, protocols: p('range', 'roundrobin') })
+  const next = h.answer(changed)
+  assert.equal(next.generationId, ja.generationId + 1)
+  assert.equal(next.protocolName, 'roundrobin')
 })
 
 test('a static member replaced while its old id waits in a join: the old request is fenced', () => {
