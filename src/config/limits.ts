@@ -68,9 +68,9 @@ export const limits = {
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
-  raftInflightBytesMax: 32 * MiB,
+  raftInflightBytesMax: 128 * MiB,
   raftEntriesPerMessageMax: 1_024,
-  raftMessageBytesMax: 8 * MiB,
+  raftMessageBytesMax: 65 * MiB,
 } as const
 
 export type Limits = typeof limits
