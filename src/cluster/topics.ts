@@ -17,8 +17,8 @@ export interface TopicConfig {
 
 export interface TopicInfo {
   readonly name: string
-  /** 16 bytes, hex-encoded for storage. */
-  readonly idHex: string
+  /** The topic id, a UUID in its text form. */
+  readonly id: string
   readonly partitions: number
   readonly config: TopicConfig
 }

@@ -1,7 +1,10 @@
 /**
  * The one map from Petrel's internal error codes to Kafka's wire error codes. Handlers deal in
- * internal codes; this exhaustive switch is the only place Kafka's numbers appear.
+ * internal codes; this exhaustive switch is the only place they become Kafka's (from the
+ * generated error table).
  */
+import { ErrorCode as K } from '../protocol/kafka/generated/errors.js'
+
 export type ErrorCode =
   | 'NONE'
   | 'UNKNOWN'
@@ -30,54 +33,54 @@ export type ErrorCode =
 export function kafkaErrorCode(code: ErrorCode): number {
   switch (code) {
     case 'NONE':
-      return 0
+      return K.NONE
     case 'UNKNOWN':
-      return -1
+      return K.UNKNOWN_SERVER_ERROR
     case 'OFFSET_OUT_OF_RANGE':
-      return 1
+      return K.OFFSET_OUT_OF_RANGE
     case 'CORRUPT_MESSAGE':
-      return 2
+      return K.CORRUPT_MESSAGE
     case 'UNKNOWN_TOPIC_OR_PARTITION':
-      return 3
+      return K.UNKNOWN_TOPIC_OR_PARTITION
     case 'REQUEST_TIMED_OUT':
-      return 7
+      return K.REQUEST_TIMED_OUT
     case 'MESSAGE_TOO_LARGE':
-      return 10
+      return K.MESSAGE_TOO_LARGE
     case 'INVALID_TOPIC':
-      return 17
+      return K.INVALID_TOPIC_EXCEPTION
     case 'INVALID_REQUIRED_ACKS':
-      return 21
+      return K.INVALID_REQUIRED_ACKS
     case 'UNSUPPORTED_VERSION':
-      return 35
+      return K.UNSUPPORTED_VERSION
     case 'TOPIC_ALREADY_EXISTS':
-      return 36
+      return K.TOPIC_ALREADY_EXISTS
     case 'INVALID_PARTITIONS':
-      return 37
+      return K.INVALID_PARTITIONS
     case 'INVALID_REPLICATION_FACTOR':
-      return 38
+      return K.INVALID_REPLICATION_FACTOR
     case 'INVALID_CONFIG':
-      return 40
+      return K.INVALID_CONFIG
     case 'INVALID_REQUEST':
-      return 42
+      return K.INVALID_REQUEST
     case 'POLICY_VIOLATION':
-      return 44
+      return K.POLICY_VIOLATION
     case 'OUT_OF_ORDER_SEQUENCE':
-      return 45
+      return K.OUT_OF_ORDER_SEQUENCE_NUMBER
     case 'INVALID_PRODUCER_EPOCH':
-      return 47
+      return K.INVALID_PRODUCER_EPOCH
     // Transactions arrive with a later issue; a transactional id is refused as unauthorized,
     // which every client treats as fatal rather than retrying forever.
     case 'TRANSACTIONS_UNSUPPORTED':
-      return 53
+      return K.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
     case 'STORAGE_ERROR':
-      return 56
+      return K.KAFKA_STORAGE_ERROR
     case 'UNSUPPORTED_COMPRESSION':
-      return 76
+      return K.UNSUPPORTED_COMPRESSION_TYPE
     case 'INVALID_RECORD':
-      return 87
+      return K.INVALID_RECORD
     // A limit hit on a request is the client's invalid request.
     case 'LIMIT_EXCEEDED':
-      return 42
+      return K.INVALID_REQUEST
   }
 }
 
