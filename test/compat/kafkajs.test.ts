@@ -6,46 +6,9 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
+import { KafkajsReader } from '../helpers/kafkajs-read.js'
 import { type NodeProcess, removeDir, startNodeProcess } from '../helpers/node-process.js'
 import { expected, MESSAGES, PARTITIONS, type ReadMessage, SEND_CHUNK, verify } from './workload.js'
-
-interface KjsMessage {
-  offset: string
-  key: Buffer | null
-  value: Buffer | null
-  timestamp: string
-  headers?: Record<string, Buffer | string | undefined>
-}
-
-interface KjsBroker {
-  fetch(req: {
-    maxWaitTime: number
-    minBytes: number
-    maxBytes: number
-    isolationLevel: number
-    topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[]
-  }): Promise<{
-    responses: {
-      partitions: { partition: number; errorCode: number; highWatermark: string; messages: KjsMessage[] }[]
-    }[]
-  }>
-}
-
-interface KjsCluster {
-  connect(): Promise<void>
-  disconnect(): Promise<void>
-  addTargetTopic(topic: string): Promise<void>
-  findBroker(q: { nodeId: string }): Promise<KjsBroker>
-}
-
-/** kafkajs keeps its cluster factory behind a symbol; its consumer needs groups, which come later. */
-function clusterOf(kafka: Kafka): KjsCluster {
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
-  assert.ok(sym !== undefined, 'kafkajs cluster factory found')
-  const create = (kafka as unknown as Record<symbol, (o: object) => KjsCluster>)[sym]
-  assert.ok(create !== undefined)
-  return create({ allowAutoTopicCreation: false })
-}
 
 let node: NodeProcess
 
@@ -81,43 +44,12 @@ test('kafkajs produces 100,000 messages idempotently and reads them back intact'
   }
   await producer.disconnect()
 
-  const cluster = clusterOf(kafka)
-  await cluster.connect()
-  await cluster.addTargetTopic(topic)
-  const broker = await cluster.findBroker({ nodeId: '0' })
+  const reader = new KafkajsReader(kafka)
+  await reader.connect(topic)
   const byPartition = new Map<number, ReadMessage[]>()
   for (let partition = 0; partition < PARTITIONS; partition++) {
-    const read: ReadMessage[] = []
-    byPartition.set(partition, read)
-    for (let pass = 0; pass < 10_000; pass++) {
-      const res = await broker.fetch({
-        maxWaitTime: 100,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        isolationLevel: 1,
-        topics: [
-          { topic, partitions: [{ partition, fetchOffset: String(read.length), maxBytes: 256 << 10 }] },
-        ],
-      })
-      const p = res.responses[0]?.partitions[0]
-      assert.ok(p !== undefined)
-      assert.equal(p.errorCode, 0)
-      // A fetch returns whole batches, so messages before the fetch offset may repeat.
-      for (const m of p.messages) {
-        if (Number(m.offset) < read.length) continue
-        const headers: Record<string, string> = {}
-        for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v)
-        read.push({
-          offset: Number(m.offset),
-          key: String(m.key),
-          value: String(m.value),
-          headers,
-          timestamp: Number(m.timestamp),
-        })
-      }
-      if (read.length >= Number(p.highWatermark)) break
-    }
+    byPartition.set(partition, await reader.readPartition(topic, partition))
   }
-  await cluster.disconnect()
+  await reader.disconnect()
   verify(byPartition, 'kafkajs')
 })
