@@ -55,6 +55,12 @@ export class Connection {
     })
     socket.onDrain(() => this.pump())
     socket.onClose(() => {
+      if (!this.closed && this.decoder.bufferedBytes > 0) {
+        this.log.warn('connection.closed_mid_frame', {
+          remote: socket.remote,
+          reason: `${this.decoder.bufferedBytes} bytes of an unfinished frame`,
+        })
+      }
       this.closed = true
     })
   }

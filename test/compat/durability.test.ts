@@ -11,7 +11,9 @@ import { removeDir, startNodeProcess, tempDataDir } from '../helpers/node-proces
 const PARTITIONS = 4
 const topic = 'durability'
 
-test('acknowledged messages survive SIGKILL and offsets continue after restart', { timeout: 120_000 }, async () => {
+test('acknowledged messages survive SIGKILL and offsets continue after restart', {
+  timeout: 120_000,
+}, async () => {
   const dataDir = tempDataDir()
   const first = await startNodeProcess({ dataDir })
   const kafka = new Kafka({ brokers: [first.broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } })
@@ -59,7 +61,11 @@ test('acknowledged messages survive SIGKILL and offsets continue after restart',
   }
   const producer2 = kafka2.producer()
   await producer2.connect()
-  const [meta] = await producer2.send({ topic, acks: -1, messages: [{ partition: 0, value: 'after-restart' }] })
+  const [meta] = await producer2.send({
+    topic,
+    acks: -1,
+    messages: [{ partition: 0, value: 'after-restart' }],
+  })
   assert.equal(Number(meta?.baseOffset), lengths[0], 'the next offset follows the last one')
   await producer2.disconnect()
   await reader.disconnect()

@@ -71,7 +71,9 @@ after(async () => {
   removeDir(node.dataDir)
 })
 
-test('lost produce responses are retried and the log holds each message once', { timeout: 60_000 }, async () => {
+test('lost produce responses are retried and the log holds each message once', {
+  timeout: 60_000,
+}, async () => {
   const topic = 'idempotent-retry'
   const proxy = lossyProxy(node.port, 3)
   await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', () => r()))

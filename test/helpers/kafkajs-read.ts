@@ -47,7 +47,9 @@ export class KafkajsReader {
   private readonly cluster: KjsCluster
 
   constructor(kafka: Kafka) {
-    const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
+    const sym = Object.getOwnPropertySymbols(kafka).find(
+      (s) => s.description === 'private:Kafka:createCluster',
+    )
     assert.ok(sym !== undefined, 'kafkajs cluster factory found')
     const create = (kafka as unknown as Record<symbol, (o: object) => KjsCluster>)[sym]
     assert.ok(create !== undefined)
