@@ -94,20 +94,20 @@ export class MetadataFile implements TopicMetadataStore {
     }
   }
 
-  createTopic(topic: TopicInfo): Promise<void> {
-    return this.commit(transitions.createTopic(this.current, topic))
+  async createTopic(topic: TopicInfo): Promise<void> {
+    await this.commit(transitions.createTopic(this.current, topic))
   }
 
-  deleteTopic(name: string): Promise<void> {
-    return this.commit(transitions.deleteTopic(this.current, name))
+  async deleteTopic(name: string): Promise<void> {
+    await this.commit(transitions.deleteTopic(this.current, name))
   }
 
-  setPartitions(name: string, partitions: number): Promise<void> {
-    return this.commit(transitions.setPartitions(this.current, name, partitions))
+  async setPartitions(name: string, partitions: number): Promise<void> {
+    await this.commit(transitions.setPartitions(this.current, name, partitions))
   }
 
-  setConfig(name: string, config: TopicConfig): Promise<void> {
-    return this.commit(transitions.setConfig(this.current, name, config))
+  async setConfig(name: string, config: TopicConfig): Promise<void> {
+    await this.commit(transitions.setConfig(this.current, name, config))
   }
 
   async reserveProducerIds(count: number): Promise<number> {
