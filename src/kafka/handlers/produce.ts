@@ -1,7 +1,7 @@
 /**
  * Produce (0) v3-8: one magic-2 batch per partition, acks 0, 1 or -1. Every ack level waits for
- * the local fsync (durable by default); acks=0 sends no response at all. A request whose writes
- * outlast its timeout gets REQUEST_TIMED_OUT for the partitions still waiting.
+ * the local fsync (durable by default); acks=0 sends no response at all. An acks=-1 request whose
+ * writes outlast its timeout gets REQUEST_TIMED_OUT for the partitions still waiting.
  */
 import type { Encodable } from '../../protocol/kafka/codec.js'
 import {
@@ -66,7 +66,9 @@ const handler: Handler<ProduceRequest, ProduceResponse> = {
         work.push(done.then((o) => void Object.assign(slot, answer(p.index, o, version))))
       }
     }
-    await withTimeout(Promise.all(work), Math.max(0, req.timeoutMs), broker)
+    // As in Kafka, the timeout bounds only the wait for acks=-1; acks 0 and 1 answer when written.
+    if (req.acks === -1) await withTimeout(Promise.all(work), Math.max(0, req.timeoutMs), broker)
+    else await Promise.all(work)
     if (req.acks === 0) return null
     return { responses }
   },
