@@ -5,7 +5,8 @@
 #
 # Env: LIBRDKAFKA_WORK (build folder, default $TMPDIR/petrel-librdkafka), TESTS (comma-separated
 # test names to run instead of all), TEST_TIMEOUT_S (wall clock per test, default 120),
-# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.4.0).
+# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.4.0). Quick mode (-Q),
+# broker tests only (-L), no sockem tests (-E).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -40,7 +41,7 @@ for name in "${names[@]}"; do
   start=$(date +%s)
   set +e
   TESTS="$name" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" LD_LIBRARY_PATH=../src:../src-cpp \
-    timeout "$per_test" ./test-runner -p1 -L -E >"$log" 2>&1
+    timeout "$per_test" ./test-runner -p1 -Q -L -E >"$log" 2>&1
   code=$?
   set -e
   secs=$(( $(date +%s) - start ))
