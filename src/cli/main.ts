@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `petrel` command. Subcommands arrive with their issues (start: the single-node issue;
- * topic/produce/consume/group: the client issue). Unknown commands exit non-zero with one line.
+ * The `petrel` command: `start` runs a node (src/cli/start.ts); the other commands are declared
+ * in src/cli/commands/ and dispatched by src/cli/cli.ts. Failures exit non-zero with one line.
  */
 import { readFileSync } from 'node:fs'
+import { runCli } from './cli.js'
+import { COMMANDS } from './commands/index.js'
+import { oneLine } from './errors.js'
+import { processIo } from './io.js'
 import { runStart } from './start.js'
-
-const USAGE = `usage: petrel <command> [flags]
-
-commands:
-  start         run a node (petrel start --help)
-  --version     print the version
-  --help        print this help`
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -20,27 +17,20 @@ function version(): string {
   return pkg.version
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const command = argv[0]
-  if (command === undefined || command === '--help' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`)
-    return command === undefined ? 1 : 0
-  }
-  if (command === '--version' || command === 'version') {
-    process.stdout.write(`petrel ${version()}\n`)
-    return 0
-  }
-  if (command === 'start') return runStart(argv.slice(1))
-  process.stderr.write(`petrel: unknown command '${command}' (see petrel --help)\n`)
-  return 2
-}
-
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2)
+const run =
+  argv[0] === 'start'
+    ? runStart(argv.slice(1)) // installs its own signal handlers and owns the process
+    : runCli(argv, processIo(), { commands: COMMANDS, version: version() })
+run.then(
   (code) => {
     process.exitCode = code
+    // A socket or a stdin reader left open must not keep a finished command alive; exit once
+    // stdout has taken everything written to it.
+    if (argv[0] !== 'start') process.stdout.write('', () => process.exit(code))
   },
   (e: unknown) => {
-    process.stderr.write(`petrel: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.stderr.write(`petrel: ${oneLine(e)}\n`)
     process.exitCode = 1
   },
 )
