@@ -4,11 +4,14 @@
  * keeps its own parser (src/cli/start.ts) exactly as documented in docs/quickstart.md.
  */
 import { type CommandSpec, helpText, parseBootstrap, parseCommandArgs } from './command.js'
+import type { Connect } from './cluster-api.js'
 import { CliError, EXIT_FAILURE, EXIT_USAGE, oneLine } from './errors.js'
 import type { CliIo } from './io.js'
 
 export interface CliOptions {
   readonly commands: readonly CommandSpec[]
+  /** How cluster commands reach a cluster (the Petrel client in the real binary). */
+  readonly connect: Connect
   readonly version: string
   /** `petrel start`, which owns the process (signals, stdout) and so is not run through CliIo. */
   readonly start?: (argv: readonly string[]) => Promise<number>
@@ -86,6 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       positionals: parsed.positionals,
       json: parsed.values.json === true,
       bootstrap,
+      connect: options.connect,
     })
   } catch (e) {
     io.err(`${name}: ${oneLine(e)}\n`)

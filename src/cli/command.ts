@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { usageError } from './errors.js'
+import type { ClusterApi, Connect } from './cluster-api.js'
 import type { CliIo } from './io.js'
 
 export interface OptionSpec {
@@ -26,6 +27,17 @@ export interface CommandContext {
   readonly json: boolean
   /** Validated `host:port` entries of --bootstrap (the default when not given). */
   readonly bootstrap: readonly string[]
+  readonly connect: Connect
+}
+
+/** Runs `fn` with a connection to the cluster named by --bootstrap, closed afterwards. */
+export async function withCluster<T>(ctx: CommandContext, fn: (api: ClusterApi) => Promise<T>): Promise<T> {
+  const api = ctx.connect(ctx.bootstrap)
+  try {
+    return await fn(api)
+  } finally {
+    await api.close()
+  }
 }
 
 export interface CommandSpec {
@@ -129,6 +141,15 @@ export function optList(values: OptionValues, name: string): string[] {
 
 export function optFlag(values: OptionValues, name: string): boolean {
   return values[name] === true
+}
+
+/** `key=value` pairs from a repeatable flag; the value may contain '='. */
+export function optPairs(values: OptionValues, name: string): [string, string][] {
+  return optList(values, name).map((p) => {
+    const eq = p.indexOf('=')
+    if (eq <= 0) throw usageError(`--${name} expects key=value, got '${p}'`)
+    return [p.slice(0, eq), p.slice(eq + 1)]
+  })
 }
 
 /** An integer flag within [min, max]; a bad value is a usage error naming the flag. */

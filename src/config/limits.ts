@@ -82,6 +82,14 @@ export const limits = {
   raftMessageBytesMax: 65 * MiB,
   /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
   raftPendingReadsMax: 10_000,
+
+  // ── command line ────────────────────────────────────────────────────────────────────────────
+  /** Longest stdin line `petrel produce` turns into one message; longer is refused, not buffered. */
+  cliLineBytesMax: 1 * MiB,
+  /** Messages `petrel produce` hands the producer in one send call. */
+  cliSendMessagesMax: 1_000,
+  /** `petrel produce --count` and `petrel consume --count` upper bound. */
+  cliMessageCountMax: 1_000_000_000,
 } as const
 
 export type Limits = typeof limits

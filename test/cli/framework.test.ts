@@ -11,6 +11,7 @@ import {
 } from '../../src/cli/command.js'
 import { CliError, oneLine } from '../../src/cli/errors.js'
 import { Progress, rateLine, renderBar, summarize } from '../../src/cli/progress.js'
+import { lineGroups } from '../../src/cli/lines.js'
 import { table } from '../../src/cli/output.js'
 import { captureIo } from './capture.js'
 
@@ -38,7 +39,13 @@ const echo: CommandSpec = {
     return 0
   },
 }
-const options = { commands: [echo], version: '9.9.9' }
+const options = {
+  commands: [echo],
+  version: '9.9.9',
+  connect: () => {
+    throw new Error('the demo command does not connect')
+  },
+}
 
 test('dispatch: a command runs with its typed flags and the default bootstrap', async () => {
   const io = captureIo()
@@ -137,4 +144,18 @@ test('tables align columns and show missing cells as -', () => {
     ),
     'A    BB\nxxx  1\n-    22\n',
   )
+})
+
+test('lines: split across chunks, CRLF trimmed, last line without newline kept, long line refused', async () => {
+  async function* chunks(parts: string[]): AsyncGenerator<Buffer> {
+    for (const p of parts) yield Buffer.from(p)
+  }
+  const groups: string[][] = []
+  for await (const g of lineGroups(chunks(['a\r\nb', 'c\n\nd', 'e']))) groups.push(g.map(String))
+  assert.deepEqual(groups, [['a'], ['bc', ''], ['de']])
+  await assert.rejects(async () => {
+    for await (const _ of lineGroups(chunks(['12345', '6\n']), 5)) {
+      // drain
+    }
+  }, /line 1 is longer than 5 bytes/)
 })
