@@ -134,13 +134,18 @@ export interface ClusterApi {
     remove: readonly string[],
   ): Promise<void>
   clusterStatus(): Promise<ClusterStatus>
+  /** Group administration, or null where the implementation has none (the commands then are not offered). */
+  readonly groups: GroupAdmin | null
+  producer(options: { readonly acks: -1 | 0 | 1 }): Promise<ProducerHandle>
+  consume(options: ConsumeOptions): AsyncIterable<IncomingMessage>
+  close(): Promise<void>
+}
+
+export interface GroupAdmin {
   listGroups(): Promise<GroupListing[]>
   describeGroup(groupId: string): Promise<GroupDescription>
   /** Moves the group's committed offsets on every partition of `topic`; returns the new ones. */
   resetGroupOffsets(groupId: string, topic: string, target: OffsetTarget): Promise<PartitionLag[]>
-  producer(options: { readonly acks: -1 | 0 | 1 }): Promise<ProducerHandle>
-  consume(options: ConsumeOptions): AsyncIterable<IncomingMessage>
-  close(): Promise<void>
 }
 
 export type Connect = (bootstrap: readonly string[]) => ClusterApi

@@ -4,11 +4,15 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { connectClient } from '../../src/cli/client-api.js'
 import type { Connect } from '../../src/cli/cluster-api.js'
 import { type Harness, startHarness } from './harness.js'
 import { kafkajsConnect } from './kafkajs-api.js'
 
-const implementations: [string, Connect][] = [['kafkajs', kafkajsConnect]]
+const implementations: [string, Connect][] = [
+  ['the Petrel client', connectClient],
+  ['kafkajs', kafkajsConnect],
+]
 
 for (const [label, connect] of implementations) {
   describe(`petrel topic/produce/cluster through ${label}`, () => {

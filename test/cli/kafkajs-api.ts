@@ -127,43 +127,45 @@ export function kafkajsConnect(bootstrap: readonly string[]): ClusterApi {
           partitions,
         }
       }),
-    listGroups: () =>
-      call(async (a) =>
-        (await a.listGroups()).groups.map((g) => ({
-          groupId: g.groupId,
-          state: '',
-          protocolType: g.protocolType,
-        })),
-      ),
-    describeGroup: (groupId) =>
-      call(async (a): Promise<GroupDescription> => {
-        const d = (await a.describeGroups([groupId])).groups[0]
-        const topics = (await a.listTopics()).filter((t) => !t.startsWith('__'))
-        return {
-          groupId,
-          state: d?.state ?? 'Dead',
-          protocolType: d?.protocolType ?? '',
-          protocol: d?.protocol ?? '',
-          members: (d?.members ?? []).map((m) => ({
-            memberId: m.memberId,
-            clientId: m.clientId,
-            host: m.clientHost,
-            assignment: [],
+    groups: {
+      listGroups: () =>
+        call(async (a) =>
+          (await a.listGroups()).groups.map((g) => ({
+            groupId: g.groupId,
+            state: '',
+            protocolType: g.protocolType,
           })),
-          offsets: (await lagOf(a, groupId, topics)).filter((o) => o.committedOffset !== null),
-        }
-      }),
-    resetGroupOffsets: (groupId, topic, target) =>
-      call(async (a) => {
-        if (target.kind === 'offset') {
-          const ends = await a.fetchTopicOffsets(topic)
-          const partitions = ends.map((e) => ({ partition: e.partition, offset: String(target.offset) }))
-          await a.setOffsets({ groupId, topic, partitions })
-        } else {
-          await a.resetOffsets({ groupId, topic, earliest: target.kind === 'earliest' })
-        }
-        return lagOf(a, groupId, [topic])
-      }, topic),
+        ),
+      describeGroup: (groupId) =>
+        call(async (a): Promise<GroupDescription> => {
+          const d = (await a.describeGroups([groupId])).groups[0]
+          const topics = (await a.listTopics()).filter((t) => !t.startsWith('__'))
+          return {
+            groupId,
+            state: d?.state ?? 'Dead',
+            protocolType: d?.protocolType ?? '',
+            protocol: d?.protocol ?? '',
+            members: (d?.members ?? []).map((m) => ({
+              memberId: m.memberId,
+              clientId: m.clientId,
+              host: m.clientHost,
+              assignment: [],
+            })),
+            offsets: (await lagOf(a, groupId, topics)).filter((o) => o.committedOffset !== null),
+          }
+        }),
+      resetGroupOffsets: (groupId, topic, target) =>
+        call(async (a) => {
+          if (target.kind === 'offset') {
+            const ends = await a.fetchTopicOffsets(topic)
+            const partitions = ends.map((e) => ({ partition: e.partition, offset: String(target.offset) }))
+            await a.setOffsets({ groupId, topic, partitions })
+          } else {
+            await a.resetOffsets({ groupId, topic, earliest: target.kind === 'earliest' })
+          }
+          return lagOf(a, groupId, [topic])
+        }, topic),
+    },
     producer: async ({ acks }) => {
       const p = kafka.producer({
         idempotent: acks === -1,

@@ -1,7 +1,7 @@
 /** `petrel group list|describe|reset-offsets`. */
 import { type CommandSpec, type OptionValues, optFlag, optInt, optString, withCluster } from '../command.js'
-import type { OffsetTarget, PartitionLag } from '../cluster-api.js'
-import { usageError } from '../errors.js'
+import type { ClusterApi, GroupAdmin, OffsetTarget, PartitionLag } from '../cluster-api.js'
+import { CliError, usageError } from '../errors.js'
 import { printJson, table } from '../output.js'
 import { checkTopicName } from './topic.js'
 
@@ -11,6 +11,11 @@ function lagTable(offsets: readonly PartitionLag[]): string {
   )
   const rows = sorted.map((o) => [o.topic, o.partition, o.committedOffset, o.latestOffset, o.lag])
   return table(['TOPIC', 'PARTITION', 'COMMITTED', 'LATEST', 'LAG'], rows)
+}
+
+function groupAdmin(api: ClusterApi): GroupAdmin {
+  if (api.groups === null) throw new CliError('this client has no group administration')
+  return api.groups
 }
 
 function groupArg(positionals: readonly string[]): string {
@@ -26,7 +31,7 @@ const list: CommandSpec = {
   connects: true,
   options: {},
   async run(ctx) {
-    const groups = await withCluster(ctx, (api) => api.listGroups())
+    const groups = await withCluster(ctx, (api) => groupAdmin(api).listGroups())
     groups.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
     if (ctx.json) printJson(ctx.io, groups)
     else
@@ -49,7 +54,7 @@ const describe: CommandSpec = {
   options: {},
   async run(ctx) {
     const id = groupArg(ctx.positionals)
-    const g = await withCluster(ctx, (api) => api.describeGroup(id))
+    const g = await withCluster(ctx, (api) => groupAdmin(api).describeGroup(id))
     if (ctx.json) {
       const totalLag = g.offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0)
       printJson(ctx.io, { ...g, totalLag })
@@ -103,7 +108,7 @@ const resetOffsets: CommandSpec = {
     if (topicFlag === undefined) throw usageError('--topic is required')
     const topic = checkTopicName(topicFlag)
     const to = target(ctx.values)
-    const offsets = await withCluster(ctx, (api) => api.resetGroupOffsets(id, topic, to))
+    const offsets = await withCluster(ctx, (api) => groupAdmin(api).resetGroupOffsets(id, topic, to))
     if (ctx.json) printJson(ctx.io, { groupId: id, topic, offsets })
     else ctx.io.out(`reset group ${id} on ${topic}\n\n${lagTable(offsets)}`)
     return 0
