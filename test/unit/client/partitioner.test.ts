@@ -60,7 +60,10 @@ describe('null keys', () => {
 
   test('sticky stays until a batch closes there, then moves to a different partition', () => {
     let r = 0
-    const p = new NullKeyPartitioner('sticky', () => ((r = (r + 0.37) % 1), r).valueOf() as number)
+    const p = new NullKeyPartitioner('sticky', () => {
+      r = (r + 0.37) % 1
+      return r
+    })
     const first = p.partition('t', 4)
     assert.equal(p.partition('t', 4), first)
     p.batchClosed('t', (first + 1) % 4, 4)
