@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { runCli } from './cli.js'
-import { connectClient } from './client-api.js'
+import { connectClient, isLateClosedError } from './client-api.js'
 import { CLUSTER_COMMANDS } from './commands/cluster.js'
 import { CONSUME_COMMANDS } from './commands/consume.js'
 import { PRODUCE_COMMANDS } from './commands/produce.js'
@@ -26,6 +26,10 @@ function version(): string {
 const AVAILABLE = [...TOPIC_COMMANDS, ...PRODUCE_COMMANDS, ...CONSUME_COMMANDS, ...CLUSTER_COMMANDS]
 
 const argv = process.argv.slice(2)
+process.on('unhandledRejection', (e) => {
+  if (isLateClosedError(e)) return // see isLateClosedError: a fetch outliving its closed consumer
+  throw e
+})
 const run =
   argv[0] === 'start'
     ? runStart(argv.slice(1)) // installs its own signal handlers and owns the process

@@ -2,13 +2,32 @@
  * Runs `petrel` commands in-process against a node started with startNode() on port 0, through
  * a given ClusterApi implementation, and returns what they printed.
  */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { runCli } from '../../src/cli/cli.js'
 import type { Connect } from '../../src/cli/cluster-api.js'
 import { COMMANDS } from '../../src/cli/commands/index.js'
 import { type RunningNode, startNode } from '../../src/index.js'
 import { silentLogger } from '../../src/io/log.js'
 import { removeDir, tempDataDir } from '../helpers/node-process.js'
+import { repoRoot } from '../helpers/repo.js'
 import { captureIo } from './capture.js'
+
+/** Runs the built `petrel` binary (dist/src/cli/main.js) as a child process. */
+export function runBinary(argv: readonly string[], options: { stdin?: string } = {}): Promise<Result> {
+  const main = join(repoRoot(), 'dist', 'src', 'cli', 'main.js')
+  const child = spawn(process.execPath, [main, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (b: Buffer) => {
+    stdout += b.toString()
+  })
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString()
+  })
+  child.stdin.end(options.stdin ?? '')
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })))
+}
 
 export interface Result {
   readonly code: number
