@@ -124,6 +124,7 @@ export const connectClient: Connect = (bootstrap) => {
         consumer.assign((info?.partitions ?? []).map((p) => ({ topic: o.topic, partition: p.partition })))
       }
       if (o.signal.aborted) return
+      o.onReady?.()
       const messages = consumer[Symbol.asyncIterator]()
       for (;;) {
         const next = await call(() => messages.next(), o.topic)

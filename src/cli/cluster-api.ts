@@ -121,6 +121,8 @@ export interface ConsumeOptions {
   readonly fromBeginning: boolean
   /** Stops the iteration; the implementation commits (in a group) and leaves cleanly. */
   readonly signal: AbortSignal
+  /** Called once partitions are assigned (after the group join), before the first fetch. */
+  readonly onReady?: () => void
 }
 
 export interface ClusterApi {

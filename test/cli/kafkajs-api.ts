@@ -46,7 +46,8 @@ export function kafkajsConnect(bootstrap: readonly string[]): ClusterApi {
     clientId: 'petrel-cli-test',
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
-    retry: { retries: 0 },
+    // kafkajs needs a retry to find a group coordinator on a fresh connection.
+    retry: { retries: 2, initialRetryTime: 100 },
   })
   const admin = kafka.admin()
   let connected: Promise<void> | undefined

@@ -68,8 +68,10 @@ const consume: CommandSpec = {
     const progress = new Progress(ctx.io, count)
     try {
       await withCluster(ctx, async (api) => {
-        armIdle()
+        // The idle clock starts once partitions are assigned: joining a group alone takes the
+        // coordinator's initial rebalance delay (3 s), which is not idleness.
         const messages = api.consume({
+          onReady: armIdle,
           topic,
           ...(group === undefined ? {} : { group }),
           fromBeginning: optFlag(ctx.values, 'from-beginning'),
