@@ -4,7 +4,9 @@
  * Per-item errors (one topic of several failed) throw the first error, naming the item.
  */
 import { ApiKey } from '../protocol/kafka/generated/index.js'
+import { decodeAssignment } from './assignors.js'
 import type { BrokerInfo, Cluster, TopicInfo } from './cluster.js'
+import type { BrokerConnection } from './connection.js'
 import { PetrelError, throwIfError } from './errors.js'
 
 export interface NewTopic {
@@ -247,4 +249,136 @@ export class Admin {
         .sort((a, b) => a.nodeId - b.nodeId),
     }
   }
+
+  async listGroups(): Promise<{ groupId: string; protocolType: string; state: string }[]> {
+    const res = await this.cluster.withRetry({}, async () =>
+      (await this.cluster.anyConnection()).request(ApiKey.ListGroups, {}),
+    )
+    throwIfError(res.errorCode, 'list groups')
+    return res.groups
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState }))
+      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
+  }
+
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    const out: GroupDescription[] = []
+    for (const groupId of groupIds) {
+      const res = await this.cluster.withRetry({}, async () =>
+        (await this.coordinator(groupId)).request(ApiKey.DescribeGroups, {
+          groups: [checkName('group id', groupId)],
+        }),
+      )
+      for (const g of res.groups) {
+        throwIfError(g.errorCode, `describe group '${g.groupId}'`)
+        out.push({
+          groupId: g.groupId,
+          state: g.groupState,
+          protocolType: g.protocolType,
+          protocol: g.protocolData,
+          members: g.members.map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            assignment:
+              g.protocolType === 'consumer' && m.memberAssignment.length > 0
+                ? [...decodeAssignment(m.memberAssignment)].flatMap(([topic, ps]) =>
+                    ps.map((partition) => ({ topic, partition })),
+                  )
+                : [],
+          })),
+        })
+      }
+    }
+    return out
+  }
+
+  async deleteGroups(groupIds: readonly string[]): Promise<void> {
+    for (const groupId of groupIds) {
+      const res = await this.cluster.withRetry({}, async () =>
+        (await this.coordinator(groupId)).request(ApiKey.DeleteGroups, {
+          groupsNames: [checkName('group id', groupId)],
+        }),
+      )
+      for (const r of res.results) throwIfError(r.errorCode, `delete group '${r.groupId}'`)
+    }
+  }
+
+  /** A group's committed offsets (all topics, or one topic's partitions); -1 where none. */
+  async fetchOffsets(groupId: string, topic?: string): Promise<(PartitionOffset & { topic: string })[]> {
+    checkName('group id', groupId)
+    const topics =
+      topic === undefined
+        ? null
+        : [
+            {
+              name: topic,
+              partitionIndexes: (await this.cluster.topic(topic)).partitions.map((p) => p.partition),
+            },
+          ]
+    const res = await this.cluster.withRetry({}, async () =>
+      (await this.coordinator(groupId)).request(ApiKey.OffsetFetch, { groupId, topics }),
+    )
+    throwIfError(res.errorCode, `fetch offsets of group '${groupId}'`)
+    const out: (PartitionOffset & { topic: string })[] = []
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        throwIfError(p.errorCode, `fetch offset of ${t.name}/${p.partitionIndex}`)
+        out.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) })
+      }
+    }
+    return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+  }
+
+  /**
+   * Sets a group's committed offsets of `topic` to earliest, latest or given offsets. The group must
+   * have no active members (the coordinator refuses otherwise, as in Kafka's tools).
+   */
+  async resetOffsets(
+    groupId: string,
+    topic: string,
+    to: 'earliest' | 'latest' | readonly PartitionOffset[],
+  ): Promise<void> {
+    checkName('group id', groupId)
+    const offsets = typeof to === 'string' ? await this.listOffsets(topic, to) : to
+    const res = await this.cluster.withRetry({}, async () =>
+      (await this.coordinator(groupId)).request(ApiKey.OffsetCommit, {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        topics: [
+          {
+            name: topic,
+            partitions: offsets.map((o) => ({
+              partitionIndex: o.partition,
+              committedOffset: BigInt(o.offset),
+            })),
+          },
+        ],
+      }),
+    )
+    for (const t of res.topics)
+      for (const p of t.partitions) throwIfError(p.errorCode, `reset offset of ${t.name}/${p.partitionIndex}`)
+  }
+
+  private async coordinator(groupId: string): Promise<BrokerConnection> {
+    const conn = await this.cluster.anyConnection()
+    const res = await conn.request(ApiKey.FindCoordinator, { key: groupId, keyType: 0 })
+    throwIfError(res.errorCode, `find coordinator of group '${groupId}'`, res.errorMessage)
+    return this.cluster.connectionTo({ host: res.host, port: res.port })
+  }
+}
+
+export interface GroupDescription {
+  groupId: string
+  state: string
+  protocolType: string
+  protocol: string
+  members: {
+    memberId: string
+    groupInstanceId: string | null
+    clientId: string
+    clientHost: string
+    assignment: { topic: string; partition: number }[]
+  }[]
 }

@@ -1,5 +1,12 @@
 /** The client SDK's public surface (re-exported from the package root). */
-export { Admin, type ConfigEntry, type NewTopic, type OffsetSpec, type PartitionOffset } from './admin.js'
+export {
+  Admin,
+  type ConfigEntry,
+  type GroupDescription,
+  type NewTopic,
+  type OffsetSpec,
+  type PartitionOffset,
+} from './admin.js'
 export { type Assignment, type AssignorName, rangeAssign, roundRobinAssign } from './assignors.js'
 export { Client, type ClientOptions } from './client.js'
 export type { BrokerInfo, PartitionInfo, TopicInfo } from './cluster.js'
