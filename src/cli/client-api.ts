@@ -6,7 +6,16 @@ import { Client } from '../client/client.js'
 import type { ConsumerMessage } from '../client/message.js'
 import { PetrelError } from '../client/errors.js'
 import type { Admin } from '../client/admin.js'
-import type { ConsumeOptions, Connect, IncomingMessage, TopicDescription } from './cluster-api.js'
+import type {
+  ConsumeOptions,
+  Connect,
+  GroupAdmin,
+  GroupDescription,
+  IncomingMessage,
+  OffsetTarget,
+  PartitionLag,
+  TopicDescription,
+} from './cluster-api.js'
 import { CliError } from './errors.js'
 
 /** The CLI fails fast on an unreachable cluster: a couple of retries, not the SDK's patience. */
@@ -93,6 +102,65 @@ export function isLateClosedError(e: unknown): boolean {
   return e instanceof PetrelError && e.code === 'CLOSED'
 }
 
+/** Committed offsets of a group (all topics, or one) with the latest offset and the lag. */
+async function lagOf(admin: Admin, groupId: string, topic?: string): Promise<PartitionLag[]> {
+  const committed = await admin.fetchOffsets(groupId, topic)
+  const latest = new Map<string, Map<number, number>>()
+  for (const t of new Set(committed.map((c) => c.topic))) {
+    latest.set(t, new Map((await admin.listOffsets(t, 'latest')).map((o) => [o.partition, o.offset])))
+  }
+  return committed.map((c) => {
+    const end = latest.get(c.topic)?.get(c.partition) ?? 0
+    const committedOffset = c.offset < 0 ? null : c.offset
+    return {
+      topic: c.topic,
+      partition: c.partition,
+      committedOffset,
+      latestOffset: end,
+      lag: committedOffset === null ? null : Math.max(0, end - committedOffset),
+    }
+  })
+}
+
+function groupAdmin(admin: Admin, call: <T>(fn: () => Promise<T>, topic?: string) => Promise<T>): GroupAdmin {
+  return {
+    listGroups: () => call(() => admin.listGroups()),
+    describeGroup: (groupId) =>
+      call(async (): Promise<GroupDescription> => {
+        const [d] = await admin.describeGroups([groupId])
+        const members = (d?.members ?? []).map((m) => {
+          const byTopic = new Map<string, number[]>()
+          for (const a of m.assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition])
+          const assignment = [...byTopic].map(([topic, partitions]) => ({
+            topic,
+            partitions: partitions.sort(),
+          }))
+          return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment }
+        })
+        const offsets = (await lagOf(admin, groupId)).filter((o) => o.committedOffset !== null)
+        return {
+          groupId,
+          state: d?.state ?? 'Dead',
+          protocolType: d?.protocolType ?? '',
+          protocol: d?.protocol ?? '',
+          members,
+          offsets,
+        }
+      }),
+    resetGroupOffsets: (groupId, topic, target: OffsetTarget) =>
+      call(async () => {
+        if (target.kind === 'offset') {
+          const [info] = await admin.describeTopics([topic])
+          const to = (info?.partitions ?? []).map((p) => ({ partition: p.partition, offset: target.offset }))
+          await admin.resetOffsets(groupId, topic, to)
+        } else {
+          await admin.resetOffsets(groupId, topic, target.kind)
+        }
+        return lagOf(admin, groupId, topic)
+      }, topic),
+  }
+}
+
 export const connectClient: Connect = (bootstrap) => {
   const client = new Client({
     bootstrap: [...bootstrap],
@@ -174,7 +242,7 @@ export const connectClient: Connect = (bootstrap) => {
           partitions,
         }
       }),
-    groups: null,
+    groups: groupAdmin(admin, call),
     producer: async ({ acks }) => {
       const producer = client.producer({ acks, idempotent: acks === -1 })
       return {

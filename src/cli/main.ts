@@ -6,10 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { runCli } from './cli.js'
 import { connectClient, isLateClosedError } from './client-api.js'
-import { CLUSTER_COMMANDS } from './commands/cluster.js'
-import { CONSUME_COMMANDS } from './commands/consume.js'
-import { PRODUCE_COMMANDS } from './commands/produce.js'
-import { TOPIC_COMMANDS } from './commands/topic.js'
+import { COMMANDS } from './commands/index.js'
 import { oneLine } from './errors.js'
 import { processIo } from './io.js'
 import { runStart } from './start.js'
@@ -21,10 +18,6 @@ function version(): string {
   return pkg.version
 }
 
-// `petrel group …` joins this list when the client's Admin has group administration
-// (ClusterApi.groups is null in client-api.ts until then).
-const AVAILABLE = [...TOPIC_COMMANDS, ...PRODUCE_COMMANDS, ...CONSUME_COMMANDS, ...CLUSTER_COMMANDS]
-
 const argv = process.argv.slice(2)
 process.on('unhandledRejection', (e) => {
   if (isLateClosedError(e)) return // see isLateClosedError: a fetch outliving its closed consumer
@@ -34,7 +27,7 @@ const run =
   argv[0] === 'start'
     ? runStart(argv.slice(1)) // installs its own signal handlers and owns the process
     : runCli(argv, processIo(), {
-        commands: AVAILABLE,
+        commands: COMMANDS,
         version: version(),
         connect: connectClient,
       })

@@ -1,17 +1,15 @@
 /**
  * consume --group through the real binary commits offsets to the group; `petrel group list|
- * describe|reset-offsets` then report and move them. The group commands run through the
- * kafkajs-backed ClusterApi (the Petrel client's Admin has no group calls yet), against the same
- * node and the same command code the binary uses.
+ * describe|reset-offsets` (in-process, through the Petrel client) then report and move them.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type Harness, runBinary, startHarness } from './harness.js'
-import { kafkajsConnect } from './kafkajs-api.js'
+import { connectClient } from '../../src/cli/client-api.js'
 
 let h: Harness
 before(async () => {
-  h = await startHarness(kafkajsConnect)
+  h = await startHarness(connectClient)
   await h.json(['topic', 'create', 'jobs', '--partitions', '2'])
   const stdin = Array.from({ length: 40 }, (_, i) => `k${i}:job ${i}`).join('\n')
   await h.json(['produce', 'jobs', '--key-separator', ':'], { stdin })
@@ -110,6 +108,15 @@ test('group reset-offsets moves every partition, then the group reads again from
   ])
   assert.equal(again.code, 0, again.stderr)
   assert.equal(again.stdout.trimEnd().split('\n').length, 34, 'everything after offset 3 on both partitions')
+
+  const end = (await h.json(['group', 'reset-offsets', 'workers', '--topic', 'jobs', '--to-latest'])) as {
+    offsets: Lag[]
+  }
+  for (const o of end.offsets) assert.deepEqual([o.committedOffset, o.lag], [o.latestOffset, 0])
+  const start = (await h.json(['group', 'reset-offsets', 'workers', '--topic', 'jobs', '--to-earliest'])) as {
+    offsets: Lag[]
+  }
+  for (const o of start.offsets) assert.deepEqual([o.committedOffset, o.lag], [0, o.latestOffset])
 
   const bad = await h.petrel([
     'group',

@@ -1,43 +1,17 @@
 /**
  * A ClusterApi on kafkajs, for testing the commands against a real node independently of the
  * Petrel client: the same end-to-end tests run through both implementations. Group-less
- * consume is not offered by kafkajs (it has no assign mode), so `consume` needs --group here.
+ * consume is not offered by kafkajs (it has no assign mode); group commands go through the
+ * Petrel client only (test/cli/group.test.ts).
  */
 import { type Admin, Kafka, logLevel } from 'kafkajs'
-import type {
-  ClusterApi,
-  ConsumeOptions,
-  GroupDescription,
-  IncomingMessage,
-  PartitionLag,
-} from '../../src/cli/cluster-api.js'
+import type { ClusterApi, ConsumeOptions, IncomingMessage } from '../../src/cli/cluster-api.js'
 
 function reason(e: unknown, topic?: string): Error {
   const err = e as { type?: string; message?: string }
   if (err.type === 'UNKNOWN_TOPIC_OR_PARTITION' && topic !== undefined)
     return new Error(`unknown topic '${topic}'`)
   return new Error(err.message ?? String(e))
-}
-
-async function lagOf(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
-  const out: PartitionLag[] = []
-  const committed = await admin.fetchOffsets({ groupId, topics })
-  for (const t of committed) {
-    const ends = await admin.fetchTopicOffsets(t.topic)
-    for (const p of t.partitions) {
-      const latest = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0)
-      const c = Number(p.offset)
-      const committedOffset = c < 0 ? null : c
-      out.push({
-        topic: t.topic,
-        partition: p.partition,
-        committedOffset,
-        latestOffset: latest,
-        lag: committedOffset === null ? null : latest - committedOffset,
-      })
-    }
-  }
-  return out
 }
 
 export function kafkajsConnect(bootstrap: readonly string[]): ClusterApi {
@@ -128,45 +102,7 @@ export function kafkajsConnect(bootstrap: readonly string[]): ClusterApi {
           partitions,
         }
       }),
-    groups: {
-      listGroups: () =>
-        call(async (a) =>
-          (await a.listGroups()).groups.map((g) => ({
-            groupId: g.groupId,
-            state: '',
-            protocolType: g.protocolType,
-          })),
-        ),
-      describeGroup: (groupId) =>
-        call(async (a): Promise<GroupDescription> => {
-          const d = (await a.describeGroups([groupId])).groups[0]
-          const topics = (await a.listTopics()).filter((t) => !t.startsWith('__'))
-          return {
-            groupId,
-            state: d?.state ?? 'Dead',
-            protocolType: d?.protocolType ?? '',
-            protocol: d?.protocol ?? '',
-            members: (d?.members ?? []).map((m) => ({
-              memberId: m.memberId,
-              clientId: m.clientId,
-              host: m.clientHost,
-              assignment: [],
-            })),
-            offsets: (await lagOf(a, groupId, topics)).filter((o) => o.committedOffset !== null),
-          }
-        }),
-      resetGroupOffsets: (groupId, topic, target) =>
-        call(async (a) => {
-          if (target.kind === 'offset') {
-            const ends = await a.fetchTopicOffsets(topic)
-            const partitions = ends.map((e) => ({ partition: e.partition, offset: String(target.offset) }))
-            await a.setOffsets({ groupId, topic, partitions })
-          } else {
-            await a.resetOffsets({ groupId, topic, earliest: target.kind === 'earliest' })
-          }
-          return lagOf(a, groupId, [topic])
-        }, topic),
-    },
+    groups: null,
     producer: async ({ acks }) => {
       const p = kafka.producer({
         idempotent: acks === -1,
