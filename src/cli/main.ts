@@ -19,10 +19,12 @@ function version(): string {
 }
 
 const argv = process.argv.slice(2)
-process.on('unhandledRejection', (e) => {
-  if (isLateClosedError(e)) return // see isLateClosedError: a fetch outliving its closed consumer
-  throw e
-})
+if (argv[0] !== 'start') {
+  process.on('unhandledRejection', (e) => {
+    if (isLateClosedError(e)) return // see isLateClosedError: a fetch outliving its closed consumer
+    throw e
+  })
+}
 const run =
   argv[0] === 'start'
     ? runStart(argv.slice(1)) // installs its own signal handlers and owns the process
