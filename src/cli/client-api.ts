@@ -182,8 +182,14 @@ export const connectClient: Connect = (bootstrap) => {
       autoOffsetReset: o.fromBeginning ? 'earliest' : 'latest',
       ...(o.group === undefined ? {} : { groupId: o.group }),
     })
-    // Closing ends the consumer's iterator; in a group it commits and leaves first.
-    const stop = (): void => void consumer.close()
+    // Closing ends the consumer's iterator; in a group it commits and leaves first. A second
+    // Consumer.close() returns before the first has finished, so every caller awaits the first.
+    let closing: Promise<void> | undefined
+    const closeOnce = (): Promise<void> => {
+      closing ??= consumer.close()
+      return closing
+    }
+    const stop = (): void => void closeOnce()
     o.signal.addEventListener('abort', stop)
     try {
       if (o.group !== undefined) await call(() => consumer.subscribe([o.topic]), o.topic)
@@ -201,7 +207,7 @@ export const connectClient: Connect = (bootstrap) => {
       }
     } finally {
       o.signal.removeEventListener('abort', stop)
-      await consumer.close()
+      await closeOnce()
     }
   }
 

@@ -32,7 +32,7 @@ export function processIo(): CliIo {
     err: (t) => process.stderr.write(t),
     stdin: process.stdin,
     errIsTty: process.stderr.isTTY === true,
-    columns: process.stderr.columns ?? 80,
+    columns: process.stderr.columns || 80, // 0 under some pseudo-terminals
     nowMs: () => performance.now(),
     signal: controller.signal,
   }

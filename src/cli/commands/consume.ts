@@ -79,6 +79,9 @@ const consume: CommandSpec = {
         })
         let seen = 0
         for await (const m of messages) {
+          // Stopped while this message was on its way: the consumer (closing since the abort)
+          // commits only what was printed, so this one is left for the next reader, unprinted.
+          if (stop.signal.aborted) break
           armIdle()
           ctx.io.out(`${ctx.json ? messageJson(m) : formatMessage(m, show)}\n`)
           progress.add(1, (m.value?.length ?? 0) + (m.key?.length ?? 0))
