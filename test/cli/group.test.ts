@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { type Harness, runBinary, startHarness } from './harness.js'
+import { type Harness, runBinary, spawnBinary, startHarness } from './harness.js'
 import { connectClient } from '../../src/cli/client-api.js'
 
 let h: Harness
@@ -129,4 +129,32 @@ test('group reset-offsets moves every partition, then the group reads again from
   ])
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /exactly one of --to-earliest, --to-latest, --to-offset N/)
+})
+
+test('Ctrl-C: consume --group stops, commits exactly what it printed, leaves the group, exits 0', async () => {
+  const stdin = Array.from({ length: 2000 }, (_, i) => `k${i}:more ${i}`).join('\n')
+  await h.json(['produce', 'jobs', '--key-separator', ':'], { stdin })
+  const run = spawnBinary([
+    'consume',
+    'jobs',
+    '--group',
+    'stopper',
+    '--from-beginning',
+    '--bootstrap',
+    h.bootstrap,
+  ])
+  for (let i = 0; i < 200 && run.stdout().split('\n').length < 100; i++)
+    await new Promise((r) => setTimeout(r, 50))
+  run.child.kill('SIGINT')
+  const r = await run.result
+  assert.equal(r.code, 0, r.stderr)
+  const printed = r.stdout.trimEnd().split('\n').length
+  assert.ok(printed >= 100, `printed ${printed}`)
+  assert.match(r.stderr, new RegExp(`^consumed ${printed} messages`))
+  const d = (await h.json(['group', 'describe', 'stopper'])) as { state: string; offsets: Lag[] }
+  assert.equal(d.state, 'Empty')
+  assert.equal(
+    d.offsets.reduce((n, o) => n + (o.committedOffset ?? 0), 0),
+    printed,
+  )
 })

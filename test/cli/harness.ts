@@ -2,7 +2,7 @@
  * Runs `petrel` commands in-process against a node started with startNode() on port 0, through
  * a given ClusterApi implementation, and returns what they printed.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { runCli } from '../../src/cli/cli.js'
 import type { Connect } from '../../src/cli/cluster-api.js'
@@ -13,8 +13,15 @@ import { removeDir, tempDataDir } from '../helpers/node-process.js'
 import { repoRoot } from '../helpers/repo.js'
 import { captureIo } from './capture.js'
 
-/** Runs the built `petrel` binary (dist/src/cli/main.js) as a child process. */
-export function runBinary(argv: readonly string[], options: { stdin?: string } = {}): Promise<Result> {
+export interface RunningBinary {
+  readonly child: ChildProcess
+  /** What it has printed on stdout so far. */
+  stdout(): string
+  readonly result: Promise<Result>
+}
+
+/** Starts the built `petrel` binary (dist/src/cli/main.js) as a child process. */
+export function spawnBinary(argv: readonly string[], options: { stdin?: string } = {}): RunningBinary {
   const main = join(repoRoot(), 'dist', 'src', 'cli', 'main.js')
   const child = spawn(process.execPath, [main, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
@@ -26,7 +33,14 @@ export function runBinary(argv: readonly string[], options: { stdin?: string } =
     stderr += b.toString()
   })
   child.stdin.end(options.stdin ?? '')
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })))
+  const result = new Promise<Result>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
+  )
+  return { child, stdout: () => stdout, result }
+}
+
+export function runBinary(argv: readonly string[], options: { stdin?: string } = {}): Promise<Result> {
+  return spawnBinary(argv, options).result
 }
 
 export interface Result {
