@@ -3,6 +3,8 @@
  * clock and a stop signal. Commands take this instead of `process` so that tests run them
  * in-process against a node and read exactly what they printed.
  */
+import { addAbortSignal } from 'node:stream'
+
 export interface CliIo {
   out(text: string): void
   err(text: string): void
@@ -30,7 +32,9 @@ export function processIo(): CliIo {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    stdin: process.stdin,
+    // Ctrl-C must also end a read that waits on a terminal: abort destroys stdin, and a pending
+    // `for await` over it then throws (produce treats that as a stop, not a failure).
+    stdin: addAbortSignal(controller.signal, process.stdin),
     errIsTty: process.stderr.isTTY === true,
     columns: process.stderr.columns || 80, // 0 under some pseudo-terminals
     nowMs: () => performance.now(),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { connectClient } from '../../src/cli/client-api.js'
-import { type Harness, runBinary, startHarness } from './harness.js'
+import { type Harness, runBinary, spawnBinary, startHarness } from './harness.js'
 
 let h: Harness
 before(async () => {
@@ -117,4 +117,22 @@ test('consume of an unknown topic exits 1 with one line', async () => {
   assert.equal(r.code, 1)
   assert.equal(r.stdout, '')
   assert.match(r.stderr, /^petrel consume: unknown topic 'missing'\n$/)
+})
+
+test('Ctrl-C ends produce waiting on an open stdin: what was sent is summarized, exit 0', async () => {
+  const run = spawnBinary(['produce', 'events', '--json', '--bootstrap', h.bootstrap], {
+    stdin: 'one\ntwo\n',
+    keepStdinOpen: true,
+  })
+  // Wait until both lines are acknowledged (the topic's latest offsets grow by 2), then stop it.
+  const total = async () =>
+    (
+      (await h.json(['topic', 'describe', 'events'])) as { partitions: { latestOffset: number }[] }
+    ).partitions.reduce((n, p) => n + p.latestOffset, 0)
+  const before = await total()
+  for (let i = 0; i < 100 && (await total()) < before + 2; i++) await new Promise((r) => setTimeout(r, 100))
+  run.child.kill('SIGINT')
+  const r = await run.result
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal((JSON.parse(r.stdout) as { messages: number }).messages, 2)
 })

@@ -21,7 +21,10 @@ export interface RunningBinary {
 }
 
 /** Starts the built `petrel` binary (dist/src/cli/main.js) as a child process. */
-export function spawnBinary(argv: readonly string[], options: { stdin?: string } = {}): RunningBinary {
+export function spawnBinary(
+  argv: readonly string[],
+  options: { stdin?: string; keepStdinOpen?: boolean } = {},
+): RunningBinary {
   const main = join(repoRoot(), 'dist', 'src', 'cli', 'main.js')
   const child = spawn(process.execPath, [main, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
@@ -32,7 +35,8 @@ export function spawnBinary(argv: readonly string[], options: { stdin?: string }
   child.stderr.on('data', (b: Buffer) => {
     stderr += b.toString()
   })
-  child.stdin.end(options.stdin ?? '')
+  if (options.keepStdinOpen === true) child.stdin.write(options.stdin ?? '')
+  else child.stdin.end(options.stdin ?? '')
   const result = new Promise<Result>((resolve) =>
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
   )

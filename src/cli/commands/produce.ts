@@ -61,10 +61,15 @@ async function sendAll(
 
 async function fromStdin(ctx: CommandContext, run: Run): Promise<void> {
   let lineNumber = 0
-  for await (const group of lineGroups(ctx.io.stdin)) {
-    if (ctx.io.signal.aborted) return
-    const messages = group.map((line) => toMessage(line, run.shape, ++lineNumber))
-    await sendAll(run.producer, run.topic, run.partition, messages, run.progress)
+  try {
+    for await (const group of lineGroups(ctx.io.stdin)) {
+      if (ctx.io.signal.aborted) return
+      const messages = group.map((line) => toMessage(line, run.shape, ++lineNumber))
+      await sendAll(run.producer, run.topic, run.partition, messages, run.progress)
+    }
+  } catch (e) {
+    if (ctx.io.signal.aborted) return // stdin destroyed by Ctrl-C: a stop, with the summary
+    throw e
   }
 }
 
