@@ -71,6 +71,8 @@ export const limits = {
   raftInflightBytesMax: 32 * MiB,
   raftEntriesPerMessageMax: 1_024,
   raftMessageBytesMax: 8 * MiB,
+  /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
+  raftPendingReadsMax: 10_000,
 } as const
 
 export type Limits = typeof limits

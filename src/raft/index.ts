@@ -1,3 +1,4 @@
 export { entriesBytes, entryBytes } from './entry.js'
 export { MemoryRaftStorage } from './memory-storage.js'
+export { RawNode } from './raw-node.js'
 export type * from './types.js'
