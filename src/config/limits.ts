@@ -68,9 +68,9 @@ export const limits = {
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
-  raftInflightBytesMax: 32 * MiB,
+  raftInflightBytesMax: 64 * MiB,
   raftEntriesPerMessageMax: 1_024,
-  raftMessageBytesMax: 8 * MiB,
+  raftMessageBytesMax: 64 * MiB,
   /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
   raftPendingReadsMax: 10_000,
 } as const
