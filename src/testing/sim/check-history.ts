@@ -71,7 +71,11 @@ function checkRealTime(ops: readonly ClientOp[]): void {
     const seen = a.op === 'read' ? a.list.length : a.at
     if (seen < bound) {
       const by = boundBy === undefined ? '' : ` (client ${boundBy.client} seq ${boundBy.seq} finished first)`
-      violated('history', 'real-time-order', `client ${op.client} seq ${op.seq} ${a.op} saw ${seen} < ${bound}${by}`)
+      violated(
+        'history',
+        'real-time-order',
+        `client ${op.client} seq ${op.seq} ${a.op} saw ${seen} < ${bound}${by}`,
+      )
     }
   }
 }

@@ -61,7 +61,12 @@ export class RaftChecker {
   }
 
   /** The node's state after a restart: rebuilds its mirror from what recovery found on disk. */
-  resetNode(node: number, snap: { index: number; term: number }, entries: readonly EntryView[], commit: number): void {
+  resetNode(
+    node: number,
+    snap: { index: number; term: number },
+    entries: readonly EntryView[],
+    commit: number,
+  ): void {
     this.mirrors.set(node, { snapIndex: snap.index, snapTerm: snap.term, entries: [], commit: snap.index })
     this.append(node, entries)
     this.advanceCommit(node, commit)
@@ -98,10 +103,18 @@ export class RaftChecker {
     const m = this.mirror(node)
     const c = this.committed[index]
     if (c !== undefined && c.term !== term) {
-      violated('safety', 'committed-unchanged', `node ${node} installs a snapshot at ${index} term ${term} ≠ ${c.term}`)
+      violated(
+        'safety',
+        'committed-unchanged',
+        `node ${node} installs a snapshot at ${index} term ${term} ≠ ${c.term}`,
+      )
     }
     if (m.commit > index) {
-      violated('safety', 'committed-unchanged', `node ${node} installs a snapshot at ${index} below its commit ${m.commit}`)
+      violated(
+        'safety',
+        'committed-unchanged',
+        `node ${node} installs a snapshot at ${index} below its commit ${m.commit}`,
+      )
     }
     m.snapIndex = index
     m.snapTerm = term
@@ -126,7 +139,11 @@ export class RaftChecker {
       }
     }
     if (first.index > this.lastIndex(node) + 1) {
-      violated('safety', 'log-matching', `node ${node} writes index ${first.index} past its last ${this.lastIndex(node)}`)
+      violated(
+        'safety',
+        'log-matching',
+        `node ${node} writes index ${first.index} past its last ${this.lastIndex(node)}`,
+      )
     }
     m.entries.length = first.index - m.snapIndex - 1
     let prevTerm = this.termAt(node, first.index - 1) ?? 0
@@ -139,7 +156,11 @@ export class RaftChecker {
 
   private checkMatching(node: number, e: EntryView, prevTerm: number): void {
     if (e.term < prevTerm) {
-      violated('safety', 'log-matching', `node ${node} index ${e.index} has term ${e.term} after term ${prevTerm}`)
+      violated(
+        'safety',
+        'log-matching',
+        `node ${node} index ${e.index} has term ${e.term} after term ${prevTerm}`,
+      )
     }
     const k = `${e.index}:${e.term}`
     const seen = this.byIndexTerm.get(k)
@@ -161,7 +182,11 @@ export class RaftChecker {
     const m = this.mirror(node)
     if (commit < m.commit) return
     if (commit > this.lastIndex(node)) {
-      violated('safety', 'commit-within-log', `node ${node} commits ${commit} beyond its last index ${this.lastIndex(node)}`)
+      violated(
+        'safety',
+        'commit-within-log',
+        `node ${node} commits ${commit} beyond its last index ${this.lastIndex(node)}`,
+      )
     }
     for (let i = Math.max(m.commit + 1, m.snapIndex + 1); i <= commit; i++) {
       const mine = m.entries[i - m.snapIndex - 1] as EntryView
@@ -193,7 +218,11 @@ export class RaftChecker {
     }
     const c = this.committed[e.index]
     if (c !== undefined && (c.key !== e.key || c.term !== e.term)) {
-      violated('safety', 'committed-unchanged', `node ${node} applies ${describe(e)}, committed was ${describe(c)}`)
+      violated(
+        'safety',
+        'committed-unchanged',
+        `node ${node} applies ${describe(e)}, committed was ${describe(c)}`,
+      )
     }
   }
 
@@ -205,7 +234,11 @@ export class RaftChecker {
         const mine = m.entries[i - m.snapIndex - 1]
         const c = this.committed[i]
         if (mine === undefined || c === undefined || mine.key !== c.key || mine.term !== c.term) {
-          violated('safety', 'committed-unchanged', `node ${node} at ${i} holds ${describe(mine)}, not ${describe(c)}`)
+          violated(
+            'safety',
+            'committed-unchanged',
+            `node ${node} at ${i} holds ${describe(mine)}, not ${describe(c)}`,
+          )
         }
       }
     }

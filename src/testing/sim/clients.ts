@@ -63,7 +63,9 @@ export class SimClient {
   }
 
   private command(op: ClientOp): Command {
-    return op.kind === 'append' ? { c: this.id, s: op.seq, op: 'append', v: op.value } : { c: this.id, s: op.seq, op: 'read' }
+    return op.kind === 'append'
+      ? { c: this.id, s: op.seq, op: 'append', v: op.value }
+      : { c: this.id, s: op.seq, op: 'read' }
   }
 
   private send(): void {

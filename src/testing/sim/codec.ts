@@ -84,7 +84,10 @@ export function decodeRecord(bytes: Uint8Array): DiskRecord {
     case 'e':
       return { t: 'entries', entries: (w.e as Wire[]).map(entryIn) }
     case 'h':
-      return { t: 'hardState', hs: { term: w.term as Term, vote: w.vote as NodeId | null, commit: w.commit as number } }
+      return {
+        t: 'hardState',
+        hs: { term: w.term as Term, vote: w.vote as NodeId | null, commit: w.commit as number },
+      }
     case 's':
       return { t: 'snapshot', snap: snapIn(w.s as Wire) }
     default:

@@ -11,7 +11,9 @@ export type Command =
   | { readonly c: number; readonly s: number; readonly op: 'read' }
 
 /** `append` answers the position the value took; `read` answers the whole list at that point. */
-export type Answer = { readonly op: 'append'; readonly at: number } | { readonly op: 'read'; readonly list: readonly number[] }
+export type Answer =
+  | { readonly op: 'append'; readonly at: number }
+  | { readonly op: 'read'; readonly list: readonly number[] }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()

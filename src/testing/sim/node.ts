@@ -23,7 +23,14 @@ import {
 import type { RaftChecker } from './check-raft.js'
 import { decodeRecord, type DiskRecord, encodeRecord, entryKey } from './codec.js'
 import { type DiskWeather, SimDisk } from './disk.js'
-import { type Answer, type Command, decodeCommand, encodeCommand, ListMachine, type ListMachineState } from './kv.js'
+import {
+  type Answer,
+  type Command,
+  decodeCommand,
+  encodeCommand,
+  ListMachine,
+  type ListMachineState,
+} from './kv.js'
 
 /** The parts of the core's API the driver uses (RawNode satisfies it). */
 export interface RaftCore {
@@ -40,7 +47,9 @@ export interface RaftCore {
 
 export type CoreFactory = (cfg: RaftConfig) => RaftCore
 
-export type ClientReply = { readonly kind: 'ok'; readonly answer: Answer } | { readonly kind: 'notLeader'; readonly hint: number | null }
+export type ClientReply =
+  | { readonly kind: 'ok'; readonly answer: Answer }
+  | { readonly kind: 'notLeader'; readonly hint: number | null }
 
 export interface ClientRequest {
   readonly client: number
@@ -138,10 +147,15 @@ export class SimNode {
     const hs = storage.initialState().hardState
     this.role = 'follower'
     this.term = hs.term
-    const views = storage.lastIndex() >= storage.firstIndex() ? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER) : []
+    const views =
+      storage.lastIndex() >= storage.firstIndex()
+        ? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER)
+        : []
     this.host.checker.resetNode(this.s.id, { index: snap.index, term: snap.term }, views.map(view), hs.commit)
     this.up = true
-    this.host.log(`n${this.s.id} start term=${hs.term} commit=${hs.commit} last=${storage.lastIndex()} snap=${snap.index}`)
+    this.host.log(
+      `n${this.s.id} start term=${hs.term} commit=${hs.commit} last=${storage.lastIndex()} snap=${snap.index}`,
+    )
     this.pump()
   }
 
@@ -194,7 +208,9 @@ export class SimNode {
         return
       case 'conf': {
         const r = core.proposeConfChange(x.cc)
-        this.host.log(`n${this.s.id} propose ${x.cc.type} ${x.cc.nodeId} -> ${r.ok ? `@${r.firstIndex}` : r.error}`)
+        this.host.log(
+          `n${this.s.id} propose ${x.cc.type} ${x.cc.nodeId} -> ${r.ok ? `@${r.firstIndex}` : r.error}`,
+        )
         return
       }
       case 'transfer':
@@ -211,7 +227,8 @@ export class SimNode {
     }
     const r = core.propose([encodeCommand(req.cmd)])
     if (r.ok) this.pendingClient.set(req.client, req.cmd.s)
-    else this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: r.leader })
+    else this.host.log(`n${this.s.id} refuses c${req.client}: ${r.error}`)
+    if (!r.ok) this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: r.leader })
   }
 
   /** Handles Readies until the core has none, an fsync is in flight, or the node crashed. */
@@ -326,7 +343,10 @@ function parseImage(data: Uint8Array): ListMachineState | undefined {
 }
 
 /** Rebuilds the storage view and the latest state-machine image from the frames on disk. */
-function replay(initialConf: ConfState, records: readonly DiskRecord[]): { storage: MemoryRaftStorage; kvImage: ListMachineState | undefined } {
+function replay(
+  initialConf: ConfState,
+  records: readonly DiskRecord[],
+): { storage: MemoryRaftStorage; kvImage: ListMachineState | undefined } {
   const storage = new MemoryRaftStorage(initialConf)
   let kvImage: ListMachineState | undefined
   for (const r of records) {

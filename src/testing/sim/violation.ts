@@ -1,5 +1,6 @@
 /** A checker found the system under test misbehaving. The runner catches it and reports the seed. */
-export type ViolationKind = 'safety' | 'liveness' | 'history'
+/** `crash`: the code under test (or the simulator) threw instead of running to completion. */
+export type ViolationKind = 'safety' | 'liveness' | 'history' | 'crash'
 
 export class SimViolation extends Error {
   override readonly name = 'SimViolation'

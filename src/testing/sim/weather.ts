@@ -35,7 +35,8 @@ export interface Weather {
   readonly downMaxMs: number
   /** Take a local snapshot and compact after this many applied entries (0: never). */
   readonly snapshotEveryEntries: number
-  /** Raft's per-message entry byte limit: small values split appends into many messages. */
+  /** Raft's per-message entry byte limit: small values (one command is ~50 bytes, and no entry may
+   * exceed it) split appends into many messages. */
   readonly maxMsgBytes: number
   readonly maxInflightMsgs: number
   /** Length of the fault phase (ms of simulated time). */
@@ -89,7 +90,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     },
     downMaxMs: prng.range(20, 800),
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
-    maxMsgBytes: prng.chance(0.5) ? 1 : prng.range(64, 4096),
+    maxMsgBytes: prng.chance(0.5) ? prng.range(128, 200) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
     chaosMs: opts.chaosMs ?? prng.range(1500, 4000),
   }

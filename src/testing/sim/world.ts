@@ -48,7 +48,13 @@ type Ev =
   | { readonly k: 'deliver'; readonly m: Message }
   | { readonly k: 'fsync'; readonly node: number; readonly inc: number }
   | { readonly k: 'request'; readonly node: number; readonly client: number; readonly cmd: Command }
-  | { readonly k: 'reply'; readonly client: number; readonly from: number; readonly seq: number; readonly r: ClientReply }
+  | {
+      readonly k: 'reply'
+      readonly client: number
+      readonly from: number
+      readonly seq: number
+      readonly r: ClientReply
+    }
   | { readonly k: 'timeout'; readonly client: number; readonly seq: number; readonly attempt: number }
   | { readonly k: 'next'; readonly client: number }
   | { readonly k: 'nemesis' }
@@ -107,7 +113,10 @@ export class World implements NodeHost {
     const prngNodes = root.fork()
     const voters = range(1, this.weather.voters)
     for (let id = 1; id <= this.weather.voters + this.weather.spares; id++) {
-      const initialConf = { voters: id <= this.weather.voters ? voters.map(nodeId) : [], learners: [] }
+      // Every node, one added later included, starts from the same bootstrap state at index 0:
+      // the core keeps the initial membership there, not in the log, so a node that replays the
+      // log from index 1 must already know it (etcd writes bootstrap conf changes instead).
+      const initialConf = { voters: voters.map(nodeId), learners: [] }
       this.nodes.push(
         new SimNode(
           {
@@ -136,7 +145,9 @@ export class World implements NodeHost {
     const prngClients = root.fork()
     const clientCount = scenario === 'failover' ? 0 : this.weather.clients
     for (let c = 1; c <= clientCount; c++) {
-      this.clients.push(new SimClient(c, prngClients.fork(), this.clientHost(), this.history, prngClients.range(150, 400)))
+      this.clients.push(
+        new SimClient(c, prngClients.fork(), this.clientHost(), this.history, prngClients.range(150, 400)),
+      )
     }
   }
 
@@ -147,15 +158,21 @@ export class World implements NodeHost {
   }
 
   send(m: Message): void {
-    for (const d of this.net.delaysFor(m.from, m.to)) this.q.push(this.now + d, { k: 'deliver', m: cloneMessage(m) })
+    for (const d of this.net.delaysFor(m.from, m.to))
+      this.q.push(this.now + d, { k: 'deliver', m: cloneMessage(m) })
   }
 
   replyClient(from: number, client: number, seq: number, reply: ClientReply): void {
-    for (const d of this.clientDelays()) this.q.push(this.now + d, { k: 'reply', client, from, seq, r: reply })
+    for (const d of this.clientDelays())
+      this.q.push(this.now + d, { k: 'reply', client, from, seq, r: reply })
   }
 
   scheduleFsync(node: number, incarnation: number): void {
-    this.q.push(this.now + this.prngFsync.range(0, this.weather.fsyncMaxMs), { k: 'fsync', node, inc: incarnation })
+    this.q.push(this.now + this.prngFsync.range(0, this.weather.fsyncMaxMs), {
+      k: 'fsync',
+      node,
+      inc: incarnation,
+    })
   }
 
   confApplied(node: number, cc: { type: string; nodeId: number }): void {
@@ -164,14 +181,16 @@ export class World implements NodeHost {
     if (target.removed) return
     this.log(`n${node} applied removal of n${cc.nodeId}: stopping it`)
     target.removed = true
-    target.crash()
+    // Not now: the node applying this may be the one removed, in the middle of its Ready.
+    this.at(this.now, () => target.crash())
   }
 
   leaderCommitted(node: number, term: number): void {
     this.log(`n${node} leader of term ${term} committed its first entry`)
     const f = this.failover
     if (f === undefined) {
-      if (this.o.scenario === 'failover' && this.failoverMs === undefined) this.scheduleLeaderCrash(node, term)
+      if (this.o.scenario === 'failover' && this.failoverMs === undefined)
+        this.scheduleLeaderCrash(node, term)
       return
     }
     if (node !== f.node && term > f.term && this.failoverMs === undefined) {
@@ -188,11 +207,12 @@ export class World implements NodeHost {
       this.begin()
       this.loop()
       if (this.o.scenario !== 'failover') this.finalChecks()
-      else if (this.failoverMs === undefined) violated('liveness', 'failover', 'no new leader committed in time')
+      else if (this.failoverMs === undefined)
+        violated('liveness', 'failover', 'no new leader committed in time')
     } catch (e) {
-      if (!(e instanceof SimViolation)) throw e
-      violation = e
-      this.log(`VIOLATION ${e.message}`)
+      // An exception from the core (a failed assertion) is a finding too, reported with its seed.
+      violation = e instanceof SimViolation ? e : new SimViolation('crash', 'no-exception', describeError(e))
+      this.log(`VIOLATION ${violation.message}`)
     }
     return {
       seed: this.o.seed,
@@ -235,27 +255,37 @@ export class World implements NodeHost {
   private dispatch(ev: Ev): void {
     switch (ev.k) {
       case 'tick':
-        return this.onTick(ev.node, ev.inc)
+        this.onTick(ev.node, ev.inc)
+        return
       case 'deliver':
-        return this.onDeliver(ev.m)
+        this.onDeliver(ev.m)
+        return
       case 'fsync':
-        return this.node(ev.node).fsyncDone(ev.inc)
+        this.node(ev.node).fsyncDone(ev.inc)
+        return
       case 'request':
         this.log(`c${ev.client} -> n${ev.node} ${JSON.stringify(ev.cmd)}`)
-        return this.node(ev.node).input({ k: 'client', req: { client: ev.client, cmd: ev.cmd } })
+        this.node(ev.node).input({ k: 'client', req: { client: ev.client, cmd: ev.cmd } })
+        return
       case 'reply':
         this.log(`n${ev.from} -> c${ev.client} #${ev.seq} ${ev.r.kind}`)
-        return this.client(ev.client).reply(ev.from, ev.seq, ev.r)
+        this.client(ev.client).reply(ev.from, ev.seq, ev.r)
+        return
       case 'timeout':
-        return this.client(ev.client).timeout(ev.seq, ev.attempt)
+        this.client(ev.client).timeout(ev.seq, ev.attempt)
+        return
       case 'next':
-        return this.client(ev.client).next()
+        this.client(ev.client).next()
+        return
       case 'nemesis':
-        return this.onNemesis()
+        this.onNemesis()
+        return
       case 'restart':
-        return this.restart(ev.node)
+        this.restart(ev.node)
+        return
       case 'phase':
-        return ev.step()
+        ev.step()
+        return
     }
   }
 
@@ -379,7 +409,11 @@ export class World implements NodeHost {
       return
     }
     if (this.now - this.healMs > phases.livenessBoundMs) {
-      violated('liveness', 'progress-after-heal', `no client operation acknowledged ${phases.livenessBoundMs} ms after the heal`)
+      violated(
+        'liveness',
+        'progress-after-heal',
+        `no client operation acknowledged ${phases.livenessBoundMs} ms after the heal`,
+      )
     }
     this.at(this.now + 10, () => this.watchLiveness())
   }
@@ -393,7 +427,8 @@ export class World implements NodeHost {
     const st = leader?.status()
     const flapper = st?.confState.voters.filter((v) => v !== st.id && this.node(v).up)[0]
     if (leader === undefined || st === undefined || flapper === undefined || st.confState.voters.length < 3) {
-      if (tries > 100) violated('liveness', 'stable-leader', 'no leader with a follower to flap 1 s after liveness')
+      if (tries > 100)
+        violated('liveness', 'stable-leader', 'no leader with a follower to flap 1 s after liveness')
       this.at(this.now + 10, () => this.startFlap(tries + 1))
       return
     }
@@ -447,10 +482,13 @@ export class World implements NodeHost {
     poll()
   }
 
+  /** Every member of the leader's configuration has applied as far as the leader. */
   private converged(): boolean {
-    const live = this.liveIds().map((id) => this.node(id))
-    const first = live[0]
-    return first !== undefined && live.every((n) => n.appliedIndex === first.appliedIndex)
+    const leader = this.leader()
+    const st = leader?.status()
+    if (leader === undefined || st === undefined) return false
+    const members = [...st.confState.voters, ...st.confState.learners]
+    return members.every((id) => this.node(id).up && this.node(id).appliedIndex === leader.appliedIndex)
   }
 
   private finalChecks(): void {
@@ -502,7 +540,8 @@ export class World implements NodeHost {
   /** Started (now or before) and not removed. */
   private memberIds(): number[] {
     const ids: number[] = []
-    for (const n of this.nodes) if (!n.removed && (n.id <= this.weather.voters + this.sparesUsed)) ids.push(n.id)
+    for (const n of this.nodes)
+      if (!n.removed && n.id <= this.weather.voters + this.sparesUsed) ids.push(n.id)
     return ids
   }
 
@@ -592,6 +631,12 @@ function describeMessage(m: Message): string {
     default:
       return `${m.type} t${m.term}`
   }
+}
+
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e)
+  const at = (e.stack ?? '').split('\n').find((l) => l.includes(' at ')) ?? ''
+  return `${e.name}: ${e.message} ${at.trim()}`
 }
 
 export function runSeed(o: SimOptions): SimResult {
