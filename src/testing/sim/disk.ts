@@ -24,9 +24,16 @@ export interface CrashReport {
   readonly damage: 'none' | 'torn' | 'corrupt'
 }
 
-export class SimDisk {
-  private frames: Uint8Array[] = []
+/**
+ * Frames are kept as records and turned into bytes only when a crash damages one: synced and
+ * intact frames would decode to exactly what was written, so encoding every write would cost
+ * time and test only the frame codec. The damaged frame is real bytes with a real checksum.
+ */
+export class SimDisk<R> {
+  private frames: { readonly record: R; readonly damaged: Uint8Array | undefined }[] = []
   private syncedCount = 0
+
+  constructor(private readonly encode: (r: R) => Uint8Array) {}
 
   get frameCount(): number {
     return this.frames.length
@@ -37,13 +44,8 @@ export class SimDisk {
   }
 
   /** Appends one frame; it is lost on a crash unless a sync completes first. */
-  append(payload: Uint8Array): void {
-    const frame = new Uint8Array(HEADER_BYTES + payload.length)
-    const view = new DataView(frame.buffer)
-    view.setUint32(0, payload.length)
-    view.setUint32(4, crc32c(payload))
-    frame.set(payload, HEADER_BYTES)
-    this.frames.push(frame)
+  append(record: R): void {
+    this.frames.push({ record, damaged: undefined })
   }
 
   /** The simulated fsync has completed: everything appended so far is durable. */
@@ -60,13 +62,14 @@ export class SimDisk {
     const next = this.frames[this.syncedCount + kept]
     let damage: CrashReport['damage'] = 'none'
     if (next !== undefined && prng.chance(weather.tornWriteP)) {
-      survivors.push(next.slice(0, prng.int(next.length)))
+      const bytes = frameOf(this.encode(next.record))
+      survivors.push({ record: next.record, damaged: bytes.slice(0, prng.int(bytes.length)) })
       damage = 'torn'
     } else if (next !== undefined && prng.chance(weather.corruptP)) {
-      const copy = next.slice()
-      const at = prng.int(copy.length)
-      copy[at] = (copy[at] as number) ^ (1 << prng.int(8))
-      survivors.push(copy)
+      const bytes = frameOf(this.encode(next.record))
+      const at = prng.int(bytes.length)
+      bytes[at] = (bytes[at] as number) ^ (1 << prng.int(8))
+      survivors.push({ record: next.record, damaged: bytes })
       damage = 'corrupt'
     }
     this.frames = survivors
@@ -74,33 +77,36 @@ export class SimDisk {
   }
 
   /**
-   * Reads the file back after a restart: returns every intact payload in order and truncates the
+   * Reads the file back after a restart: returns every intact record in order and truncates the
    * file at the first frame whose length or checksum is wrong.
    */
-  recover(): Uint8Array[] {
-    const payloads: Uint8Array[] = []
+  recover(): R[] {
+    const records: R[] = []
     let good = 0
     for (const frame of this.frames) {
-      const payload = checkFrame(frame)
-      if (payload === undefined) break
-      payloads.push(payload)
+      if (frame.damaged !== undefined && checkFrame(frame.damaged) === undefined) break
+      records.push(frame.record)
       good++
     }
     assert(good >= this.syncedCount, 'recovery must never lose a synced frame')
     this.frames = this.frames.slice(0, good)
     this.syncedCount = good
-    return payloads
-  }
-
-  /** Replaces the whole file with the given frames, all synced (an atomic checkpoint of the log). */
-  rewrite(payloads: readonly Uint8Array[]): void {
-    this.frames = []
-    for (const p of payloads) this.append(p)
-    this.sync()
+    return records
   }
 }
 
-function checkFrame(frame: Uint8Array): Uint8Array | undefined {
+/** Length (4 bytes), CRC-32C of the payload (4 bytes), payload. */
+export function frameOf(payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(HEADER_BYTES + payload.length)
+  const view = new DataView(frame.buffer)
+  view.setUint32(0, payload.length)
+  view.setUint32(4, crc32c(payload))
+  frame.set(payload, HEADER_BYTES)
+  return frame
+}
+
+/** The payload of an intact frame, or undefined if it is short or fails its checksum. */
+export function checkFrame(frame: Uint8Array): Uint8Array | undefined {
   if (frame.length < HEADER_BYTES) return undefined
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
   const length = view.getUint32(0)

@@ -21,7 +21,7 @@ import {
   type Status,
 } from '../../raft/index.js'
 import type { RaftChecker } from './check-raft.js'
-import { decodeRecord, type DiskRecord, encodeRecord, entryKey } from './codec.js'
+import { type DiskRecord, encodeRecord, entryKey } from './codec.js'
 import { type DiskWeather, SimDisk } from './disk.js'
 import {
   type Answer,
@@ -90,7 +90,7 @@ export class SimNode {
   up = false
   removed = false
   incarnation = 0
-  private readonly disk = new SimDisk()
+  private readonly disk = new SimDisk<DiskRecord>(encodeRecord)
   private storage: MemoryRaftStorage
   private core: RaftCore | undefined
   private kv = new ListMachine()
@@ -127,6 +127,11 @@ export class SimNode {
     return this.up ? this.core?.status() : undefined
   }
 
+  /** The term of the last hard state this node wrote (cheap: no status() call). */
+  get currentTerm(): number {
+    return this.term
+  }
+
   isLeader(): boolean {
     return this.up && this.role === 'leader'
   }
@@ -134,7 +139,7 @@ export class SimNode {
   /** Starts (or restarts) the node from what its disk holds. */
   start(): void {
     assert(!this.up, 'start a stopped node')
-    const records = this.disk.recover().map(decodeRecord)
+    const records = this.disk.recover()
     const { storage, kvImage } = replay(this.s.initialConf, records)
     this.storage = storage
     this.kv = new ListMachine()
@@ -220,15 +225,14 @@ export class SimNode {
   }
 
   private handleClient(core: RaftCore, req: ClientRequest): void {
-    const st = core.status()
-    if (st.role !== 'leader') {
-      this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: st.leader })
+    // A follower's propose fails with the leader it knows of, which is the hint the client needs.
+    const r = core.propose([encodeCommand(req.cmd)])
+    if (r.ok) {
+      this.pendingClient.set(req.client, req.cmd.s)
       return
     }
-    const r = core.propose([encodeCommand(req.cmd)])
-    if (r.ok) this.pendingClient.set(req.client, req.cmd.s)
-    else this.host.log(`n${this.s.id} refuses c${req.client}: ${r.error}`)
-    if (!r.ok) this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: r.leader })
+    if (r.error !== 'notLeader') this.host.log(`n${this.s.id} refuses c${req.client}: ${r.error}`)
+    this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: r.leader })
   }
 
   /** Handles Readies until the core has none, an fsync is in flight, or the node crashed. */
@@ -262,7 +266,7 @@ export class SimNode {
       c.installSnapshot(this.s.id, rd.snapshot.metadata.index, rd.snapshot.metadata.term)
     }
     if (rd.entries.length > 0) {
-      this.write({ t: 'entries', entries: rd.entries })
+      this.write({ t: 'entries', entries: [...rd.entries] })
       this.storage.append(rd.entries)
       c.append(this.s.id, rd.entries.map(view))
     }
@@ -281,7 +285,7 @@ export class SimNode {
   }
 
   private write(r: DiskRecord): void {
-    this.disk.append(encodeRecord(r))
+    this.disk.append(r)
   }
 
   private finish(rd: Ready): void {

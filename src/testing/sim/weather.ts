@@ -92,7 +92,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
     maxMsgBytes: prng.chance(0.5) ? prng.range(128, 200) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
-    chaosMs: opts.chaosMs ?? prng.range(1500, 4000),
+    chaosMs: opts.chaosMs ?? prng.range(1000, 3000),
   }
 }
 
