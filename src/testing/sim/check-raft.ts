@@ -9,7 +9,8 @@
  * - leader completeness: a node that becomes leader holds every entry known to be committed;
  * - committed entries never change: every entry at or below a node's commit index equals the
  *   committed entry at that index, on every write, every commit advance and every recovery;
- * - state-machine safety: no two nodes apply different entries at one index.
+ * - state-machine safety: no two nodes apply different entries at one index;
+ * - the leader's commitment rule: a leader's commit index lands only on an entry of its term.
  *
  * The checker keeps its own mirror of each node's written log (not the Raft core's storage), so a
  * bug in the core cannot hide itself by also corrupting what the checker reads.
@@ -203,6 +204,22 @@ export class RaftChecker {
       }
     }
     m.commit = commit
+  }
+
+  /**
+   * Raft's commitment rule (paper §5.4.2, Figure 2): a leader moves its commit index only to an
+   * entry of its own term. Committing an older-term entry by counting replicas is the Figure 8
+   * bug; it loses data only in rare schedules, so the rule itself is checked on every advance.
+   */
+  checkLeaderCommit(node: number, term: number, commit: number): void {
+    const t = this.termAt(node, commit)
+    if (t !== undefined && t !== term) {
+      violated(
+        'safety',
+        'leader-commit-rule',
+        `leader ${node} of term ${term} advanced its commit to ${commit}, an entry of term ${t}`,
+      )
+    }
   }
 
   observeApply(node: number, e: EntryView): void {

@@ -270,6 +270,9 @@ export class SimNode {
       this.storage.append(rd.entries)
       c.append(this.s.id, rd.entries.map(view))
     }
+    const wasLeader = this.role === 'leader'
+    const termBefore = this.term
+    const commitBefore = this.storage.initialState().hardState.commit
     if (rd.hardState !== undefined) {
       this.write({ t: 'hardState', hs: rd.hardState })
       this.storage.setHardState(rd.hardState)
@@ -279,9 +282,13 @@ export class SimNode {
     if (rd.softState !== undefined && rd.softState.role !== this.role) {
       this.host.log(`n${this.s.id} becomes ${rd.softState.role} term=${this.term}`)
     }
-    const wasLeader = this.role === 'leader'
     this.role = rd.softState?.role ?? this.role
-    c.observeRole(this.s.id, this.term, this.role === 'leader', wasLeader)
+    const isLeader = this.role === 'leader'
+    c.observeRole(this.s.id, this.term, isLeader, wasLeader)
+    const commit = rd.hardState?.commit ?? commitBefore
+    if (wasLeader && isLeader && this.term === termBefore && commit > commitBefore) {
+      c.checkLeaderCommit(this.s.id, this.term, commit)
+    }
   }
 
   private write(r: DiskRecord): void {

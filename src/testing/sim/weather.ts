@@ -39,11 +39,25 @@ export interface Weather {
    * exceed it) split appends into many messages. */
   readonly maxMsgBytes: number
   readonly maxInflightMsgs: number
+  /** Probability that a node granting a vote is bounced right after sending the grant. */
+  readonly bounceAfterVoteP: number
   /** Length of the fault phase (ms of simulated time). */
   readonly chaosMs: number
 }
 
-export type NemesisAction = PartitionKind | 'rolling' | 'crash' | 'membership' | 'transfer'
+/**
+ * `bounce`: crash a node and restart it at once (a process restart, not a long outage).
+ * `powerCut`: every node crashes at once and all restart together (a rack losing power), which
+ * also makes their election timers race, as at a cluster's first start.
+ */
+export type NemesisAction =
+  | PartitionKind
+  | 'rolling'
+  | 'crash'
+  | 'bounce'
+  | 'powerCut'
+  | 'membership'
+  | 'transfer'
 
 export interface WeatherOptions {
   /** Fixed number of voters (3 or 5); drawn from the seed when absent. */
@@ -85,6 +99,8 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
       bridge: w(0.4),
       rolling: w(0.4),
       crash: w(0.8),
+      bounce: w(0.5),
+      powerCut: w(0.3),
       membership: spares > 0 || voters === 5 ? w(0.6) : 0,
       transfer: w(0.3),
     },
@@ -92,6 +108,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
     maxMsgBytes: prng.chance(0.5) ? prng.range(128, 200) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
+    bounceAfterVoteP: prng.chance(0.5) ? prng.next() : 0,
     chaosMs: opts.chaosMs ?? prng.range(1000, 3000),
   }
 }

@@ -162,6 +162,15 @@ export class World implements NodeHost {
   send(m: Message): void {
     for (const d of this.net.delaysFor(m.from, m.to))
       this.q.push(this.now + d, { k: 'deliver', m: cloneMessage(m) })
+    // A targeted fault: restart a voter just after it granted a vote, while the election runs.
+    const bounce = this.phase === 'chaos' && m.type === 'voteResp' && !m.reject
+    if (bounce && this.prngNemesis.chance(this.weather.bounceAfterVoteP)) {
+      const victim = m.from
+      this.at(this.now, () => {
+        this.node(victim).crash()
+        this.q.push(this.now + this.prngNemesis.range(0, 5), { k: 'restart', node: victim })
+      })
+    }
   }
 
   replyClient(from: number, client: number, seq: number, reply: ClientReply): void {
@@ -335,11 +344,22 @@ export class World implements NodeHost {
     const action = pickAction(p, this.weather.actionWeights)
     const members = this.liveIds()
     switch (action) {
-      case 'crash': {
+      case 'crash':
+      case 'bounce': {
         const victim = members[p.int(members.length)]
         if (victim !== undefined) {
           this.node(victim).crash()
-          this.q.push(this.now + p.range(10, this.weather.downMaxMs), { k: 'restart', node: victim })
+          const downMs = action === 'crash' ? p.range(10, this.weather.downMaxMs) : p.range(0, 5)
+          this.q.push(this.now + downMs, { k: 'restart', node: victim })
+        }
+        break
+      }
+      case 'powerCut': {
+        const restartMs = this.now + p.range(0, 50)
+        this.log('nemesis power cut')
+        for (const id of members) {
+          this.node(id).crash()
+          this.q.push(restartMs, { k: 'restart', node: id })
         }
         break
       }
