@@ -6,6 +6,7 @@
  * - log matching: two entries with the same index and term hold the same content and follow
  *   the same history (checked inductively: same (index, term) ⇒ same content and same term at
  *   index − 1), and terms never decrease along one log;
+ * - a log is truncated only where a written entry conflicts with it (never by a shorter append);
  * - leader completeness: a node that becomes leader holds every entry known to be committed;
  * - committed entries never change: every entry at or below a node's commit index equals the
  *   committed entry at that index, on every write, every commit advance and every recovery;
@@ -125,10 +126,12 @@ export class RaftChecker {
   }
 
   /** The node wrote these entries (consecutive); any of its entries at or after the first are gone. */
-  append(node: number, entries: readonly EntryView[]): void {
+  append(node: number, written: readonly EntryView[]): void {
+    const m = this.mirror(node)
+    // Entries a snapshot already covers are ignored by storage, and so here.
+    const entries = written.filter((e) => e.index > m.snapIndex)
     const first = entries[0]
     if (first === undefined) return
-    const m = this.mirror(node)
     const last = first.index + entries.length - 1
     if (first.index <= m.commit && last < Math.min(m.commit, this.lastIndex(node))) {
       violated('safety', 'committed-unchanged', `node ${node} truncates its log below its commit ${m.commit}`)
@@ -139,6 +142,7 @@ export class RaftChecker {
         violated('safety', 'committed-unchanged', `node ${node} overwrites committed index ${e.index}`)
       }
     }
+    this.checkTruncation(node, entries)
     if (first.index > this.lastIndex(node) + 1) {
       violated(
         'safety',
@@ -152,6 +156,25 @@ export class RaftChecker {
       this.checkMatching(node, e, prevTerm)
       m.entries.push(e)
       prevTerm = e.term
+    }
+  }
+
+  /**
+   * A write discards the node's entries from its first index on. That is right only when the
+   * write brings a conflicting entry (same index, other term); a write that agrees with every
+   * entry it overlaps but is shorter than the log drops entries the node may have acknowledged.
+   */
+  private checkTruncation(node: number, entries: readonly EntryView[]): void {
+    const m = this.mirror(node)
+    const last = entries[entries.length - 1] as EntryView
+    if (last.index >= this.lastIndex(node)) return
+    const conflict = entries.some((e) => m.entries[e.index - m.snapIndex - 1]?.term !== e.term)
+    if (!conflict) {
+      violated(
+        'safety',
+        'truncate-only-on-conflict',
+        `node ${node} drops entries ${last.index + 1}..${this.lastIndex(node)} without a conflicting entry`,
+      )
     }
   }
 
