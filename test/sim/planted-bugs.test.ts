@@ -31,11 +31,3 @@ for (const { bug, kinds } of cases) {
     assert.ok(kinds.includes(f.violation.kind), `${bug} gave ${f.violation.message}`)
   })
 }
-
-test('without a planted bug the same first seeds pass', () => {
-  const s = runSeeds({ firstSeed: 1, count: 40 }, () => 0)
-  assert.deepEqual(
-    s.failures.map((f) => f.violation?.message),
-    [],
-  )
-})

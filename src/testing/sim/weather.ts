@@ -43,6 +43,8 @@ export interface Weather {
   readonly bounceAfterVoteP: number
   /** Length of the fault phase (ms of simulated time). */
   readonly chaosMs: number
+  /** Whether the run ends with the flapping-follower phase (half the seeds, to keep runs short). */
+  readonly flap: boolean
 }
 
 /**
@@ -106,10 +108,11 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     },
     downMaxMs: prng.range(20, 800),
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
-    maxMsgBytes: prng.chance(0.5) ? prng.range(128, 200) : prng.range(256, 4096),
+    maxMsgBytes: prng.chance(0.7) ? prng.range(100, 160) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
     bounceAfterVoteP: prng.chance(0.5) ? prng.next() : 0,
-    chaosMs: opts.chaosMs ?? prng.range(1000, 3000),
+    chaosMs: opts.chaosMs ?? prng.range(600, 2000),
+    flap: prng.chance(0.5),
   }
 }
 

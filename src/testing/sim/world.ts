@@ -66,9 +66,10 @@ export const phases = {
   /** After the heal, a client operation invoked after it must be acknowledged within this. */
   livenessBoundMs: 3000,
   flapCycles: 2,
-  /** While a flapping follower is cut off: several election timeouts, so it would campaign. */
-  flapIsolateMinMs: 300,
-  flapIsolateMaxMs: 500,
+  /** While a flapping follower is cut off: longer than its longest election timeout (20 ticks at
+   * the slowest drifted clock), so it campaigns at least once. */
+  flapIsolateMinMs: 250,
+  flapIsolateMaxMs: 400,
   flapJoinMinMs: 20,
   flapJoinMaxMs: 80,
   settleMs: 200,
@@ -160,8 +161,11 @@ export class World implements NodeHost {
   }
 
   send(m: Message): void {
-    for (const d of this.net.delaysFor(m.from, m.to))
-      this.q.push(this.now + d, { k: 'deliver', m: cloneMessage(m) })
+    // The core builds a fresh object per message, so only a duplicate needs its own copy.
+    const delays = this.net.delaysFor(m.from, m.to)
+    delays.forEach((d, i) => {
+      this.q.push(this.now + d, { k: 'deliver', m: i === 0 ? m : cloneMessage(m) })
+    })
     // A targeted fault: restart a voter just after it granted a vote, while the election runs.
     const bounce = this.phase === 'chaos' && m.type === 'voteResp' && !m.reject
     if (bounce && this.prngNemesis.chance(this.weather.bounceAfterVoteP)) {
@@ -427,7 +431,8 @@ export class World implements NodeHost {
     const acked = this.history.some((op) => op.invokedMs >= this.healMs && op.answer !== undefined)
     if (acked) {
       this.log(`liveness: a post-heal write acknowledged after ${(this.now - this.healMs).toFixed(1)} ms`)
-      this.at(this.now + phases.settleMs, () => this.startFlap(0))
+      if (this.weather.flap) this.at(this.now + phases.settleMs, () => this.startFlap(0))
+      else this.at(this.now + phases.settleMs, () => this.drain())
       return
     }
     if (this.now - this.healMs > phases.livenessBoundMs) {
