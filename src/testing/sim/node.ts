@@ -39,6 +39,7 @@ export interface RaftCore {
   propose(data: Uint8Array[]): ProposeResult
   proposeConfChange(cc: ConfChange): ProposeResult
   transferLeadership(to: NodeId): void
+  readIndex(context: Uint8Array): boolean
   hasReady(): boolean
   ready(): Ready
   advance(rd: Ready): void
@@ -82,6 +83,8 @@ export interface NodeSettings {
   readonly raft: Omit<RaftConfig, 'id' | 'prng' | 'storage'>
   readonly snapshotEveryEntries: number
   readonly disk: DiskWeather
+  /** Serve reads with ReadIndex (no log entry) instead of through the log. */
+  readonly readIndexReads: boolean
 }
 
 const INBOX_MAX = 100_000
@@ -97,6 +100,9 @@ export class SimNode {
   private inFlight: Ready | undefined
   private readonly inbox: NodeInput[] = []
   private readonly pendingClient = new Map<number, number>()
+  /** ReadIndex requests by context, then reads waiting for their index to be applied. */
+  private readonly pendingReads = new Map<string, { client: number; seq: number }>()
+  private waitingReads: { index: number; client: number; seq: number }[] = []
   private role: Role = 'follower'
   private term = 0
   private leaderCommitTerm = 0
@@ -174,6 +180,8 @@ export class SimNode {
     this.inFlight = undefined
     this.inbox.length = 0
     this.pendingClient.clear()
+    this.pendingReads.clear()
+    this.waitingReads = []
     this.core = undefined
     this.role = 'follower'
   }
@@ -225,6 +233,13 @@ export class SimNode {
   }
 
   private handleClient(core: RaftCore, req: ClientRequest): void {
+    if (req.cmd.op === 'read' && this.s.readIndexReads) {
+      const ctx = `${req.client}.${req.cmd.s}`
+      if (core.readIndex(new TextEncoder().encode(ctx)))
+        this.pendingReads.set(ctx, { client: req.client, seq: req.cmd.s })
+      else this.host.replyClient(this.s.id, req.client, req.cmd.s, { kind: 'notLeader', hint: null })
+      return
+    }
     // A follower's propose fails with the leader it knows of, which is the hint the client needs.
     const r = core.propose([encodeCommand(req.cmd)])
     if (r.ok) {
@@ -304,10 +319,32 @@ export class SimNode {
       this.snapIndex = rd.snapshot.metadata.index
     }
     for (const e of rd.committedEntries) this.apply(e)
+    this.serveReads(rd)
     const core = this.core
     assert(core !== undefined, 'running node has a core')
     core.advance(rd)
     this.maybeCheckpoint(core)
+  }
+
+  /** A ReadIndex read is answered once its index is applied, with the list as of then. */
+  private serveReads(rd: Ready): void {
+    for (const rs of rd.readStates) {
+      const ctx = new TextDecoder().decode(rs.context)
+      const r = this.pendingReads.get(ctx)
+      if (r === undefined) continue
+      this.pendingReads.delete(ctx)
+      this.waitingReads.push({ index: rs.index, ...r })
+    }
+    if (this.waitingReads.length === 0) return
+    const applied = this.kv.appliedIndex
+    const ready = this.waitingReads.filter((r) => r.index <= applied)
+    this.waitingReads = this.waitingReads.filter((r) => r.index > applied)
+    for (const r of ready) {
+      this.host.replyClient(this.s.id, r.client, r.seq, {
+        kind: 'ok',
+        answer: { op: 'read', list: [...this.kv.list] },
+      })
+    }
   }
 
   private apply(e: Entry): void {

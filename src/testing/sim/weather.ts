@@ -43,6 +43,8 @@ export interface Weather {
   readonly bounceAfterVoteP: number
   /** Length of the fault phase (ms of simulated time). */
   readonly chaosMs: number
+  /** Reads use ReadIndex (half the seeds) or go through the log. */
+  readonly readIndexReads: boolean
   /** Whether the run ends with the flapping-follower phase (half the seeds, to keep runs short). */
   readonly flap: boolean
 }
@@ -113,6 +115,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     bounceAfterVoteP: prng.chance(0.5) ? prng.next() : 0,
     chaosMs: opts.chaosMs ?? prng.range(600, 2000),
     flap: prng.chance(0.5),
+    readIndexReads: prng.chance(0.5),
   }
 }
 

@@ -137,6 +137,7 @@ export class World implements NodeHost {
             },
             snapshotEveryEntries: this.weather.snapshotEveryEntries,
             disk: this.weather.disk,
+            readIndexReads: this.weather.readIndexReads,
           },
           this,
           prngNodes.fork(),
