@@ -602,7 +602,12 @@ export class World implements NodeHost {
     return {
       nowMs: () => this.now,
       candidates: () => this.memberIds(),
-      sendRequest: (client: number, node: number, cmd: Command) => {
+      sendRequest: (client: number, target: number, cmd: Command) => {
+        // ReadIndex reads may go to any node (a follower forwards them), so that lagging
+        // followers serve reads too; writes go to the node the client believes leads.
+        const members = this.memberIds()
+        const anywhere = cmd.op === 'read' && this.weather.readIndexReads && this.prngClientNet.chance(0.5)
+        const node = anywhere ? (members[this.prngClientNet.int(members.length)] ?? target) : target
         for (const d of this.clientDelays()) this.q.push(this.now + d, { k: 'request', node, client, cmd })
       },
       scheduleTimeout: (client: number, seq: number, attempt: number, afterMs: number) => {
