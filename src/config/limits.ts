@@ -68,9 +68,10 @@ export const limits = {
 
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
-  raftInflightBytesMax: 64 * MiB,
+  raftInflightBytesMax: 128 * MiB,
   raftEntriesPerMessageMax: 1_024,
-  raftMessageBytesMax: 64 * MiB,
+  /** One append message; must carry the largest configurable batch plus the message envelope. */
+  raftMessageBytesMax: 65 * MiB,
   /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
   raftPendingReadsMax: 10_000,
 } as const

@@ -278,6 +278,7 @@ export class RawNode {
     })
     if (id === this.id) {
       pr.match = this.log.lastIndex()
+      pr.becomeReplicate()
       pr.recentActive = true
     }
     this.prs.set(id, pr)
