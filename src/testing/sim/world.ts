@@ -13,10 +13,12 @@ import { RaftChecker } from './check-raft.js'
 import { SimClient } from './clients.js'
 import { EventQueue } from './events.js'
 import type { Command } from './kv.js'
+import { cloneMessage, describeMessage } from './messages.js'
+import { Nemesis, type NemesisHost } from './nemesis.js'
 import { calmNet, SimNet } from './net.js'
 import { type ClientReply, type CoreFactory, type NodeHost, SimNode } from './node.js'
 import { SimViolation, violated } from './violation.js'
-import { drawWeather, pickAction, timing, type Weather } from './weather.js'
+import { drawWeather, timing, type Weather } from './weather.js'
 
 export type Scenario = 'full' | 'failover'
 
@@ -79,16 +81,17 @@ export const phases = {
 
 const EVENTS_MAX = 5_000_000
 
-export class World implements NodeHost {
+export class World implements NodeHost, NemesisHost {
   readonly checker = new RaftChecker()
   readonly weather: Weather
   private readonly q = new EventQueue<Ev>()
-  private readonly net: SimNet
+  readonly net: SimNet
   private readonly nodes: SimNode[] = []
   private readonly clients: SimClient[] = []
   private readonly history: ClientOp[] = []
   private readonly log_: string[] = []
   private readonly prngNemesis: Prng
+  private readonly nemesis: Nemesis
   private readonly prngFsync: Prng
   private readonly prngClientNet: Prng
   private now = 0
@@ -98,7 +101,6 @@ export class World implements NodeHost {
   private phase: 'chaos' | 'heal' | 'flap' | 'drain' = 'chaos'
   private healMs = 0
   private stable: { leader: number; term: number; flapper: number } | undefined
-  private rollingNext = 0
   private sparesUsed = 0
   private failover: { crashedMs: number; term: number; node: number } | undefined
   private failoverMs: number | undefined
@@ -111,6 +113,7 @@ export class World implements NodeHost {
     this.weather = scenario === 'failover' ? calmWeather(w) : w
     this.net = new SimNet(root.fork(), this.weather.voters + this.weather.spares + 1)
     this.prngNemesis = root.fork()
+    this.nemesis = new Nemesis(this.prngNemesis, this.weather, this)
     this.prngFsync = root.fork()
     this.prngClientNet = root.fork()
     const prngNodes = root.fork()
@@ -167,15 +170,7 @@ export class World implements NodeHost {
     delays.forEach((d, i) => {
       this.q.push(this.now + d, { k: 'deliver', m: i === 0 ? m : cloneMessage(m) })
     })
-    // A targeted fault: restart a voter just after it granted a vote, while the election runs.
-    const bounce = this.phase === 'chaos' && m.type === 'voteResp' && !m.reject
-    if (bounce && this.prngNemesis.chance(this.weather.bounceAfterVoteP)) {
-      const victim = m.from
-      this.at(this.now, () => {
-        this.node(victim).crash()
-        this.q.push(this.now + this.prngNemesis.range(0, 5), { k: 'restart', node: victim })
-      })
-    }
+    if (this.phase === 'chaos') this.nemesis.afterSend(m)
   }
 
   replyClient(from: number, client: number, seq: number, reply: ClientReply): void {
@@ -252,7 +247,7 @@ export class World implements NodeHost {
       })
       return
     }
-    this.q.push(this.nemesisGap(), { k: 'nemesis' })
+    this.q.push(this.now + this.nemesis.gapMs(), { k: 'nemesis' })
     this.at(this.weather.chaosMs, () => this.heal())
   }
 
@@ -339,80 +334,23 @@ export class World implements NodeHost {
 
   // ── the nemesis (fault phase only) ─────────────────────────────────────────────────────────
 
-  private nemesisGap(): number {
-    return this.now + this.prngNemesis.range(this.weather.nemesisGapMinMs, this.weather.nemesisGapMaxMs)
-  }
-
   private onNemesis(): void {
     if (this.phase !== 'chaos') return
-    const p = this.prngNemesis
-    const action = pickAction(p, this.weather.actionWeights)
-    const members = this.liveIds()
-    switch (action) {
-      case 'crash':
-      case 'bounce': {
-        const victim = members[p.int(members.length)]
-        if (victim !== undefined) {
-          this.node(victim).crash()
-          const downMs = action === 'crash' ? p.range(10, this.weather.downMaxMs) : p.range(0, 5)
-          this.q.push(this.now + downMs, { k: 'restart', node: victim })
-        }
-        break
-      }
-      case 'powerCut': {
-        const restartMs = this.now + p.range(0, 50)
-        this.log('nemesis power cut')
-        for (const id of members) {
-          this.node(id).crash()
-          this.q.push(restartMs, { k: 'restart', node: id })
-        }
-        break
-      }
-      case 'rolling': {
-        const all = this.memberIds()
-        const victim = all[this.rollingNext++ % all.length] as number
-        this.net.healAll()
-        this.net.isolate(victim, all)
-        this.log(`nemesis rolling isolate ${victim}`)
-        break
-      }
-      case 'membership':
-        this.changeMembership()
-        break
-      case 'transfer': {
-        const leader = this.leader()
-        const voters = leader?.status()?.confState.voters.filter((v) => v !== leader.id) ?? []
-        const to = voters[p.int(voters.length)]
-        if (leader !== undefined && to !== undefined) {
-          this.log(`nemesis transfer n${leader.id} -> n${to}`)
-          leader.input({ k: 'transfer', to })
-        }
-        break
-      }
-      default:
-        this.log(`nemesis ${this.net.partition(action, this.memberIds())}`)
-    }
-    this.q.push(this.nemesisGap(), { k: 'nemesis' })
+    this.nemesis.act()
+    this.q.push(this.now + this.nemesis.gapMs(), { k: 'nemesis' })
   }
 
-  /** One step of membership churn through the leader: promote a learner, add a spare, or remove. */
-  private changeMembership(): void {
-    const leader = this.leader()
-    const st = leader?.status()
-    if (leader === undefined || st === undefined) return
-    const { voters, learners } = st.confState
-    const learner = learners[0]
-    if (learner !== undefined) {
-      leader.input({ k: 'conf', cc: { type: 'addVoter', nodeId: learner } })
-    } else if (this.sparesUsed < this.weather.spares) {
-      const id = this.weather.voters + ++this.sparesUsed
-      this.startNode(id)
-      leader.input({ k: 'conf', cc: { type: 'addLearner', nodeId: nodeId(id) } })
-    } else if (voters.length > 3) {
-      const others = voters.filter((v) => v !== leader.id)
-      const victim = others[this.prngNemesis.int(others.length)]
-      if (victim !== undefined) leader.input({ k: 'conf', cc: { type: 'removeNode', nodeId: victim } })
-    }
+  crashFor(id: number, downMs: number): void {
+    // Not inside the current step: the node may be in the middle of handling a Ready.
+    this.at(this.now, () => this.node(id).crash())
+    this.q.push(this.now + downMs, { k: 'restart', node: id })
+  }
+
+  startSpare(): number | undefined {
+    if (this.sparesUsed >= this.weather.spares) return undefined
+    const id = this.weather.voters + ++this.sparesUsed
+    this.startNode(id)
+    return id
   }
 
   // ── phases after the faults ────────────────────────────────────────────────────────────────
@@ -565,19 +503,19 @@ export class World implements NodeHost {
   }
 
   /** Started (now or before) and not removed. */
-  private memberIds(): number[] {
+  memberIds(): number[] {
     const ids: number[] = []
     for (const n of this.nodes)
       if (!n.removed && n.id <= this.weather.voters + this.sparesUsed) ids.push(n.id)
     return ids
   }
 
-  private liveIds(): number[] {
+  liveIds(): number[] {
     return this.memberIds().filter((id) => this.node(id).up)
   }
 
   /** The up node that leads the highest term, if any. */
-  private leader(): SimNode | undefined {
+  leader(): SimNode | undefined {
     let best: SimNode | undefined
     let bestTerm = -1
     for (const n of this.nodes) {
@@ -635,34 +573,6 @@ function range(lo: number, hi: number): number[] {
   const out: number[] = []
   for (let i = lo; i <= hi; i++) out.push(i)
   return out
-}
-
-/** Each delivered copy is its own object, as if it had crossed a wire. */
-function cloneMessage(m: Message): Message {
-  return m.type === 'app' ? { ...m, entries: [...m.entries] } : { ...m }
-}
-
-function describeMessage(m: Message): string {
-  switch (m.type) {
-    case 'app':
-      return `app t${m.term} i${m.index}/${m.logTerm} n${m.entries.length} c${m.commit}`
-    case 'appResp':
-      return `appResp t${m.term} i${m.index}${m.reject ? ` reject hint ${m.rejectHint}` : ''}`
-    case 'heartbeat':
-      return `heartbeat t${m.term} c${m.commit}`
-    case 'vote':
-    case 'preVote':
-      return `${m.type} t${m.term} i${m.index}/${m.logTerm}`
-    case 'voteResp':
-    case 'preVoteResp':
-      return `${m.type} t${m.term}${m.reject ? ' reject' : ''}`
-    case 'snap':
-      return `snap t${m.term} i${m.snapshot.metadata.index}`
-    case 'readIndexResp':
-      return `readIndexResp t${m.term} i${m.index}`
-    default:
-      return `${m.type} t${m.term}`
-  }
 }
 
 function describeError(e: unknown): string {
