@@ -22,11 +22,17 @@ export function encodeCommand(cmd: Command): Uint8Array {
   return encoder.encode(JSON.stringify(cmd))
 }
 
+/** Every replica applies the same entry bytes; decoding them once is enough. */
+const decoded = new WeakMap<Uint8Array, Command>()
+
 /** Undefined for entries that are not client commands (a leader's empty entry, a conf change). */
 export function decodeCommand(data: Uint8Array): Command | undefined {
   if (data.length === 0 || data[0] !== 0x7b) return undefined
+  const known = decoded.get(data)
+  if (known !== undefined) return known
   const v = JSON.parse(decoder.decode(data)) as Command
   assert(typeof v.c === 'number' && typeof v.s === 'number', 'malformed simulator command')
+  decoded.set(data, v)
   return v
 }
 

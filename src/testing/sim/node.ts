@@ -105,6 +105,8 @@ export class SimNode {
   private waitingReads: { index: number; client: number; seq: number }[] = []
   private role: Role = 'follower'
   private term = 0
+  /** The commit index of the last hard state written. */
+  private commit = 0
   private leaderCommitTerm = 0
   private snapIndex = 0
 
@@ -158,6 +160,7 @@ export class SimNode {
     const hs = storage.initialState().hardState
     this.role = 'follower'
     this.term = hs.term
+    this.commit = hs.commit
     const views =
       storage.lastIndex() >= storage.firstIndex()
         ? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER)
@@ -287,11 +290,12 @@ export class SimNode {
     }
     const wasLeader = this.role === 'leader'
     const termBefore = this.term
-    const commitBefore = this.storage.initialState().hardState.commit
+    const commitBefore = this.commit
     if (rd.hardState !== undefined) {
       this.write({ t: 'hardState', hs: rd.hardState })
       this.storage.setHardState(rd.hardState)
       this.term = rd.hardState.term
+      this.commit = rd.hardState.commit
       c.advanceCommit(this.s.id, rd.hardState.commit)
     }
     if (rd.softState !== undefined && rd.softState.role !== this.role) {
