@@ -68,7 +68,7 @@ function main(): void {
     process.stdout.write('ok\n')
     return
   }
-  const count = intArg(args, '--seeds') ?? 100
+  const count = intArg(args, '--seeds') ?? 1000
   const from = intArg(args, '--from') ?? 1
   const s = runSeeds(
     {
