@@ -35,7 +35,7 @@ export interface Weather {
   readonly downMaxMs: number
   /** Take a local snapshot and compact after this many applied entries (0: never). */
   readonly snapshotEveryEntries: number
-  /** Raft's per-message entry byte limit: small values (one command is ~50 bytes, and no entry may
+  /** Raft's per-message entry byte limit: small values (a command is at most ~45 bytes, and no entry may
    * exceed it) split appends into many messages. */
   readonly maxMsgBytes: number
   readonly maxInflightMsgs: number
@@ -110,7 +110,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     },
     downMaxMs: prng.range(20, 800),
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
-    maxMsgBytes: prng.chance(0.7) ? prng.range(100, 160) : prng.range(256, 4096),
+    maxMsgBytes: prng.chance(0.7) ? prng.range(50, 100) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
     bounceAfterVoteP: prng.chance(0.5) ? prng.next() : 0,
     chaosMs: opts.chaosMs ?? prng.range(600, 2000),
