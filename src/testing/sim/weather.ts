@@ -39,6 +39,8 @@ export interface Weather {
    * exceed it) split appends into many messages. */
   readonly maxMsgBytes: number
   readonly maxInflightMsgs: number
+  /** Entry bytes in flight to one follower (0: only the message count limits). */
+  readonly maxInflightBytes: number
   /** Probability that a node granting a vote is bounced right after sending the grant. */
   readonly bounceAfterVoteP: number
   /** Length of the fault phase (ms of simulated time). */
@@ -112,6 +114,7 @@ export function drawWeather(prng: Prng, opts: WeatherOptions = {}): Weather {
     snapshotEveryEntries: prng.chance(0.5) ? prng.range(4, 30) : 0,
     maxMsgBytes: prng.chance(0.7) ? prng.range(50, 100) : prng.range(256, 4096),
     maxInflightMsgs: prng.range(1, 64),
+    maxInflightBytes: prng.chance(0.5) ? 0 : prng.range(100, 2000),
     bounceAfterVoteP: prng.chance(0.5) ? prng.next() : 0,
     chaosMs: opts.chaosMs ?? prng.range(600, 2000),
     flap: prng.chance(0.5),

@@ -16,7 +16,7 @@ import type { Command } from './kv.js'
 import { cloneMessage, describeMessage } from './messages.js'
 import { Nemesis, type NemesisHost } from './nemesis.js'
 import { calmNet, SimNet } from './net.js'
-import { type ClientReply, type CoreFactory, type NodeHost, SimNode } from './node.js'
+import { type ClientReply, type CoreFactory, type NodeHost, type NodeSettings, SimNode } from './node.js'
 import { SimViolation, violated } from './violation.js'
 import { drawWeather, timing, type Weather } from './weather.js'
 
@@ -117,36 +117,8 @@ export class World implements NodeHost, NemesisHost {
     this.prngFsync = root.fork()
     this.prngClientNet = root.fork()
     const prngNodes = root.fork()
-    const voters = range(1, this.weather.voters)
     for (let id = 1; id <= this.weather.voters + this.weather.spares; id++) {
-      // Every node, one added later included, starts from the same bootstrap state at index 0:
-      // the core keeps the initial membership there, not in the log, so a node that replays the
-      // log from index 1 must already know it (etcd writes bootstrap conf changes instead).
-      const initialConf = { voters: voters.map(nodeId), learners: [] }
-      this.nodes.push(
-        new SimNode(
-          {
-            id,
-            initialConf,
-            raft: {
-              electionTicks: timing.electionTicks,
-              heartbeatTicks: timing.heartbeatTicks,
-              preVote: true,
-              checkQuorum: true,
-              maxInflightMsgs: this.weather.maxInflightMsgs,
-              maxInflightBytes: 0,
-              maxMsgBytes: this.weather.maxMsgBytes,
-              ...(o.bugs === undefined ? {} : { testOnlyBugs: o.bugs }),
-            },
-            snapshotEveryEntries: this.weather.snapshotEveryEntries,
-            disk: this.weather.disk,
-            readIndexReads: this.weather.readIndexReads,
-          },
-          this,
-          prngNodes.fork(),
-          o.factory,
-        ),
-      )
+      this.nodes.push(this.makeNode(id, prngNodes.fork()))
     }
     this.net.weather = this.weather.net
     const prngClients = root.fork()
@@ -156,6 +128,33 @@ export class World implements NodeHost, NemesisHost {
         new SimClient(c, prngClients.fork(), this.clientHost(), this.history, prngClients.range(150, 400)),
       )
     }
+  }
+
+  private makeNode(id: number, prng: Prng): SimNode {
+    const w = this.weather
+    // Every node, one added later included, starts from the same bootstrap state at index 0:
+    // the core keeps the initial membership there, not in the log, so a node that replays the
+    // log from index 1 must already know it (etcd writes bootstrap conf changes instead).
+    const initialConf = { voters: range(1, w.voters).map(nodeId), learners: [] }
+    const bugs = this.o.bugs
+    const settings: NodeSettings = {
+      id,
+      initialConf,
+      raft: {
+        electionTicks: timing.electionTicks,
+        heartbeatTicks: timing.heartbeatTicks,
+        preVote: true,
+        checkQuorum: true,
+        maxInflightMsgs: w.maxInflightMsgs,
+        maxInflightBytes: w.maxInflightBytes,
+        maxMsgBytes: w.maxMsgBytes,
+        ...(bugs === undefined ? {} : { testOnlyBugs: bugs }),
+      },
+      snapshotEveryEntries: w.snapshotEveryEntries,
+      disk: w.disk,
+      readIndexReads: w.readIndexReads,
+    }
+    return new SimNode(settings, this, prng, this.o.factory)
   }
 
   // ── NodeHost ────────────────────────────────────────────────────────────────────────────────
