@@ -2,7 +2,8 @@
  * The Raft state machine (etcd-io/raft's raft + RawNode in one). Inputs: tick, step, propose,
  * proposeConfChange, transferLeadership, readIndex, campaign. Output: a Ready, which the caller
  * persists, sends and applies before calling advance. See README.md for the contract and the
- * invariants. Leader-only bookkeeping (progress, reads) lives in leader.ts.
+ * invariants. Per-follower progress, the log, membership and pending reads are in their own
+ * files; this one decides.
  */
 import { assert } from '../lib/assert.js'
 import { type NodeId, type Term, term as toTerm } from '../lib/branded.js'
