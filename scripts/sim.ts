@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { PlantedBugs } from '../src/raft/index.js'
+import { describeCoverage } from '../src/testing/sim/coverage.js'
 import { runSeeds } from '../src/testing/sim/run.js'
 import { rawNodeFactory } from '../src/testing/sim/run.js'
 import { runSeed, type SimResult } from '../src/testing/sim/world.js'
@@ -83,6 +84,7 @@ function main(): void {
   process.stdout.write(
     `${s.seeds} seeds in ${wallS.toFixed(1)} s: ${(s.seeds / wallS).toFixed(1)} seeds/s, ${(s.simMs / 1000 / wallS).toFixed(1)} simulated s per wall s, ${(s.events / wallS / 1000).toFixed(0)}k events/s; ${s.failures.length} failed\n`,
   )
+  process.stdout.write(`exercised: ${describeCoverage(s.coverage)}\n`)
   for (const f of s.failures.slice(0, 20)) {
     process.stdout.write(`FAIL seed ${f.seed}: ${f.violation?.message}\n  replay: ${replayLine(f, extra)}\n`)
   }

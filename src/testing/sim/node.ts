@@ -21,6 +21,7 @@ import {
   type Status,
 } from '../../raft/index.js'
 import type { RaftChecker } from './check-raft.js'
+import type { Coverage } from './coverage.js'
 import { type DiskRecord, encodeRecord, entryKey } from './codec.js'
 import { type DiskWeather, SimDisk } from './disk.js'
 import {
@@ -67,6 +68,7 @@ export type NodeInput =
 /** What a node needs from the world around it. */
 export interface NodeHost {
   readonly checker: RaftChecker
+  readonly coverage: Coverage
   send(m: Message): void
   replyClient(from: number, client: number, seq: number, reply: ClientReply): void
   /** Calls node.fsyncDone(incarnation) after the simulated fsync time. */
@@ -177,6 +179,11 @@ export class SimNode {
   crash(): void {
     if (!this.up) return
     const r = this.disk.crash(this.prng, this.s.disk)
+    const cov = this.host.coverage
+    cov.crashes++
+    cov.unsyncedFramesLost += r.framesLost
+    if (r.damage === 'torn') cov.tornFrames++
+    if (r.damage === 'corrupt') cov.corruptFrames++
     this.host.log(`n${this.s.id} crash lost=${r.framesLost} damage=${r.damage}`)
     this.up = false
     this.incarnation++
@@ -282,6 +289,7 @@ export class SimNode {
       this.write({ t: 'snapshot', snap: rd.snapshot })
       this.storage.applySnapshot(rd.snapshot)
       c.installSnapshot(this.s.id, rd.snapshot.metadata.index, rd.snapshot.metadata.term)
+      this.host.coverage.snapshotsInstalled++
     }
     if (rd.entries.length > 0) {
       this.write({ t: 'entries', entries: [...rd.entries] })
@@ -304,6 +312,7 @@ export class SimNode {
     this.role = rd.softState?.role ?? this.role
     const isLeader = this.role === 'leader'
     c.observeRole(this.s.id, this.term, isLeader, wasLeader)
+    if (isLeader && !wasLeader) this.host.coverage.leaderElections++
     const commit = rd.hardState?.commit ?? commitBefore
     if (wasLeader && isLeader && this.term === termBefore && commit > commitBefore) {
       c.checkLeaderCommit(this.s.id, this.term, commit)
@@ -343,6 +352,7 @@ export class SimNode {
     const applied = this.kv.appliedIndex
     const ready = this.waitingReads.filter((r) => r.index <= applied)
     this.waitingReads = this.waitingReads.filter((r) => r.index > applied)
+    this.host.coverage.readIndexReads += ready.length
     for (const r of ready) {
       this.host.replyClient(this.s.id, r.client, r.seq, {
         kind: 'ok',
@@ -357,6 +367,7 @@ export class SimNode {
     if (e.kind === 'confChange') {
       this.kv.apply(e.index, undefined)
       this.host.confApplied(this.s.id, e.change)
+      this.host.coverage.confChangesApplied++
       return
     }
     const cmd = decodeCommand(e.data)

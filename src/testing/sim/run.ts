@@ -3,6 +3,7 @@
  */
 import { RawNode } from '../../raft/index.js'
 import type { PlantedBugs } from '../../raft/index.js'
+import { addCoverage, type Coverage, emptyCoverage } from './coverage.js'
 import type { CoreFactory } from './node.js'
 import { runSeed, type Scenario, type SimResult } from './world.js'
 
@@ -25,11 +26,13 @@ export interface SeedsSummary {
   readonly simMs: number
   readonly events: number
   readonly wallMs: number
+  readonly coverage: Coverage
 }
 
 export function runSeeds(o: SeedsOptions, clock: () => number): SeedsSummary {
   const start = clock()
   const failures: SimResult[] = []
+  const coverage = emptyCoverage()
   let simMs = 0
   let events = 0
   let seeds = 0
@@ -44,11 +47,12 @@ export function runSeeds(o: SeedsOptions, clock: () => number): SeedsSummary {
     seeds++
     simMs += r.simMs
     events += r.events
+    addCoverage(coverage, r.coverage)
     o.onResult?.(r)
     if (r.violation !== undefined) {
       failures.push(r)
       if (o.stopOnViolation === true) break
     }
   }
-  return { seeds, failures, simMs, events, wallMs: clock() - start }
+  return { seeds, failures, simMs, events, wallMs: clock() - start, coverage }
 }

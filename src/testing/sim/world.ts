@@ -10,6 +10,7 @@ import { createPrng, type Prng } from '../../lib/prng.js'
 import type { Message, PlantedBugs } from '../../raft/index.js'
 import { checkHistory, type ClientOp } from './check-history.js'
 import { RaftChecker } from './check-raft.js'
+import { type Coverage, emptyCoverage } from './coverage.js'
 import { SimClient } from './clients.js'
 import { EventQueue } from './events.js'
 import type { Command } from './kv.js'
@@ -43,6 +44,7 @@ export interface SimResult {
   readonly failoverMs: number | undefined
   readonly ackedOps: number
   readonly committed: number
+  readonly coverage: Coverage
 }
 
 type Ev =
@@ -83,6 +85,7 @@ const EVENTS_MAX = 5_000_000
 
 export class World implements NodeHost, NemesisHost {
   readonly checker = new RaftChecker()
+  readonly coverage = emptyCoverage()
   readonly weather: Weather
   private readonly q = new EventQueue<Ev>()
   readonly net: SimNet
@@ -166,6 +169,8 @@ export class World implements NodeHost, NemesisHost {
   send(m: Message): void {
     // The core builds a fresh object per message, so only a duplicate needs its own copy.
     const delays = this.net.delaysFor(m.from, m.to)
+    if (delays.length === 0) this.coverage.messagesDropped++
+    else if (delays.length > 1) this.coverage.messagesDuplicated++
     delays.forEach((d, i) => {
       this.q.push(this.now + d, { k: 'deliver', m: i === 0 ? m : cloneMessage(m) })
     })
@@ -234,6 +239,7 @@ export class World implements NodeHost, NemesisHost {
       failoverMs: this.failoverMs,
       ackedOps: this.history.filter((op) => op.answer !== undefined).length,
       committed: this.checker.committedMax,
+      coverage: this.coverage,
     }
   }
 
