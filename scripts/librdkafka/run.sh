@@ -40,8 +40,9 @@ for name in "${names[@]}"; do
   mkdir -p "$work/logs"
   start=$(date +%s)
   set +e
-  TESTS="$name" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" LD_LIBRARY_PATH=../src:../src-cpp \
-    timeout "$per_test" ./test-runner -p1 -Q -L -E >"$log" 2>&1
+  # In a subshell, so that a test runner that aborts does not make bash print a job notice.
+  (TESTS="$name" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" LD_LIBRARY_PATH=../src:../src-cpp \
+    timeout "$per_test" ./test-runner -p1 -Q -L -E) >"$log" 2>&1
   code=$?
   set -e
   secs=$(( $(date +%s) - start ))
@@ -54,7 +55,10 @@ for name in "${names[@]}"; do
     SKIPPED) skip=$((skip + 1)); echo "SKIP $name ${secs}s ${reason}" ;;
     *)
       fail=$((fail + 1))
-      [[ -z "$reason" ]] && reason=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -m1 -E 'FAIL|Test assertion|TEST FAILURE' || echo "exit $code")
+      # The line after librdkafka's '### Test ... failed at' banner says why.
+      why=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n '/^### Test .* failed at/{n;p;q}')
+      [[ -n "$why" ]] && reason="$why"
+      [[ -z "$reason" ]] && reason="exit $code"
       echo "FAIL $name ${secs}s ${reason}" ;;
   esac
 done
