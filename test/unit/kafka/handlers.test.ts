@@ -233,6 +233,40 @@ test('ListOffsets: earliest, latest and by timestamp', async () => {
   assert.deepEqual([exact?.offset, exact?.timestamp], [4n, 4010n])
 })
 
+test('CreateTopics validate-only runs the same checks and creates nothing', async () => {
+  const res = await client.send(API.createTopics, 4, {
+    topics: [
+      {
+        name: 'v-ok',
+        numPartitions: 2,
+        replicationFactor: 1,
+        configs: [{ name: 'compression.type', value: 'lz4' }],
+      },
+      {
+        name: 'v-bad',
+        numPartitions: 2,
+        replicationFactor: 1,
+        configs: [{ name: 'dummy.doesntexist', value: 'x' }],
+      },
+      { name: 'v-parts', numPartitions: 0, replicationFactor: 1 },
+    ],
+    validateOnly: true,
+  })
+  assert.deepEqual(
+    res.topics.map((t) => [t.name, t.errorCode]),
+    [
+      ['v-ok', 0],
+      ['v-bad', 40],
+      ['v-parts', 37],
+    ],
+  )
+  const meta = await client.send(API.metadata, 9, {
+    topics: [{ name: 'v-ok' }],
+    allowAutoTopicCreation: false,
+  })
+  assert.equal(meta.topics[0]?.errorCode, 3, 'nothing was created')
+})
+
 test('configs, partitions and DeleteRecords', async () => {
   const alter = await client.send(API.incAlter, 1, {
     resources: [
