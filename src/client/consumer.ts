@@ -73,6 +73,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   constructor(
     private readonly cluster: Cluster,
     options?: ConsumerOptions,
+    private readonly internal: { ownsCluster?: boolean } = {},
   ) {
     const all = checkObject('consumer options', options, [...consumerOptionNames, ...groupOptionNames])
     this.config = {
@@ -213,6 +214,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
     if (this.group !== null) await this.group.stop()
     this.closed = true
     this.wake()
+    if (this.internal.ownsCluster === true) await this.cluster.close()
   }
 
   private setAssignment(parts: readonly TopicPartition[]): void {
@@ -244,6 +246,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   private pump(): void {
     if (this.closed || this.buffer.length >= this.config.maxBufferedMessages) return
     void this.pumpAsync().catch((e: unknown) => {
+      if (this.closed) return
       this.loopError = e instanceof Error ? e : new Error(String(e))
       this.wake()
     })
@@ -264,7 +267,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
       if (leader < 0 || this.fetching.has(leader)) continue
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), a])
     }
-    for (const [leader, parts] of byLeader) void this.fetchFrom(leader, parts)
+    for (const [leader, parts] of byLeader) {
+      this.fetchFrom(leader, parts).catch((e: unknown) => {
+        if (this.closed) return
+        this.loopError = e instanceof Error ? e : new Error(String(e))
+        this.wake()
+      })
+    }
   }
 
   private async resolvePosition(a: Assigned): Promise<void> {
