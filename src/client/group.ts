@@ -21,7 +21,7 @@ import {
 } from './assignors.js'
 import { BrokerConnection } from './connection.js'
 import { type Cluster, sleep } from './cluster.js'
-import { KafkaError, kafkaError, PetrelError } from './errors.js'
+import { InvalidOptionError, KafkaError, kafkaError, PetrelError } from './errors.js'
 import { boolOption, intOption, oneOf, stringOption } from './options.js'
 
 export interface GroupOptions {
@@ -61,7 +61,7 @@ export interface GroupConfig {
 export function groupConfig(o: Record<string, unknown>): GroupConfig | null {
   if (o.groupId === undefined) {
     for (const n of groupOptionNames) {
-      if (o[n] !== undefined) throw new PetrelError('INVALID_OPTION', `${n} needs groupId`, false)
+      if (o[n] !== undefined) throw new InvalidOptionError(`${n} needs groupId`)
     }
     return null
   }
