@@ -67,6 +67,8 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   private readonly fetching = new Set<number>()
   private readonly wakers: (() => void)[] = []
   private closed = false
+  private pumping = false
+  private pumpAgain = false
   private loopError: Error | null = null
   readonly group: GroupMember | null
 
@@ -197,6 +199,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
         if (item.epoch !== item.a.epoch || this.assigned.get(key(item.a.topic, item.a.partition)) !== item.a)
           continue
         item.a.consumed = item.m.offset + 1
+        // Fetch ahead while the iterator works through what is buffered.
+        if (
+          this.fetching.size === 0 &&
+          !this.pumping &&
+          this.buffer.length < this.config.maxBufferedMessages / 2
+        )
+          this.pump()
         return { done: false, value: item.m }
       }
       this.pump()
@@ -245,11 +254,25 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   /** Starts a fetch to every leader that has fetchable partitions and no fetch outstanding. */
   private pump(): void {
     if (this.closed || this.buffer.length >= this.config.maxBufferedMessages) return
-    void this.pumpAsync().catch((e: unknown) => {
-      if (this.closed) return
-      this.loopError = e instanceof Error ? e : new Error(String(e))
-      this.wake()
-    })
+    // One pass at a time; a request during a pass runs one more pass after it.
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pumping = true
+    void this.pumpAsync()
+      .catch((e: unknown) => {
+        if (this.closed) return
+        this.loopError = e instanceof Error ? e : new Error(String(e))
+        this.wake()
+      })
+      .finally(() => {
+        this.pumping = false
+        if (this.pumpAgain) {
+          this.pumpAgain = false
+          this.pump()
+        }
+      })
   }
 
   private async pumpAsync(): Promise<void> {
