@@ -77,8 +77,12 @@ export class Client {
     return this.track(new Producer(this.cluster, options))
   }
 
+  /**
+   * A consumer gets connections of its own: its long-polling fetches would otherwise hold up
+   * every answer behind them on a shared connection (Kafka answers in request order).
+   */
   consumer(options?: ConsumerOptions): Consumer {
-    return this.track(new Consumer(this.cluster, options))
+    return this.track(new Consumer(new Cluster(this.cluster.config), options, { ownsCluster: true }))
   }
 
   admin(): Admin {

@@ -67,12 +67,15 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   private readonly fetching = new Set<number>()
   private readonly wakers: (() => void)[] = []
   private closed = false
+  private pumping = false
+  private pumpAgain = false
   private loopError: Error | null = null
   readonly group: GroupMember | null
 
   constructor(
     private readonly cluster: Cluster,
     options?: ConsumerOptions,
+    private readonly internal: { ownsCluster?: boolean } = {},
   ) {
     const all = checkObject('consumer options', options, [...consumerOptionNames, ...groupOptionNames])
     this.config = {
@@ -196,6 +199,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
         if (item.epoch !== item.a.epoch || this.assigned.get(key(item.a.topic, item.a.partition)) !== item.a)
           continue
         item.a.consumed = item.m.offset + 1
+        // Fetch ahead while the iterator works through what is buffered.
+        if (
+          this.fetching.size === 0 &&
+          !this.pumping &&
+          this.buffer.length < this.config.maxBufferedMessages / 2
+        )
+          this.pump()
         return { done: false, value: item.m }
       }
       this.pump()
@@ -213,6 +223,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
     if (this.group !== null) await this.group.stop()
     this.closed = true
     this.wake()
+    if (this.internal.ownsCluster === true) await this.cluster.close()
   }
 
   private setAssignment(parts: readonly TopicPartition[]): void {
@@ -243,10 +254,25 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   /** Starts a fetch to every leader that has fetchable partitions and no fetch outstanding. */
   private pump(): void {
     if (this.closed || this.buffer.length >= this.config.maxBufferedMessages) return
-    void this.pumpAsync().catch((e: unknown) => {
-      this.loopError = e instanceof Error ? e : new Error(String(e))
-      this.wake()
-    })
+    // One pass at a time; a request during a pass runs one more pass after it.
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pumping = true
+    void this.pumpAsync()
+      .catch((e: unknown) => {
+        if (this.closed) return
+        this.loopError = e instanceof Error ? e : new Error(String(e))
+        this.wake()
+      })
+      .finally(() => {
+        this.pumping = false
+        if (this.pumpAgain) {
+          this.pumpAgain = false
+          this.pump()
+        }
+      })
   }
 
   private async pumpAsync(): Promise<void> {
@@ -264,7 +290,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
       if (leader < 0 || this.fetching.has(leader)) continue
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), a])
     }
-    for (const [leader, parts] of byLeader) void this.fetchFrom(leader, parts)
+    for (const [leader, parts] of byLeader) {
+      this.fetchFrom(leader, parts).catch((e: unknown) => {
+        if (this.closed) return
+        this.loopError = e instanceof Error ? e : new Error(String(e))
+        this.wake()
+      })
+    }
   }
 
   private async resolvePosition(a: Assigned): Promise<void> {

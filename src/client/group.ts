@@ -19,9 +19,9 @@ import {
   encodeAssignment,
   encodeSubscription,
 } from './assignors.js'
-import type { BrokerConnection } from './connection.js'
+import { BrokerConnection } from './connection.js'
 import { type Cluster, sleep } from './cluster.js'
-import { KafkaError, kafkaError, PetrelError } from './errors.js'
+import { InvalidOptionError, KafkaError, kafkaError, PetrelError } from './errors.js'
 import { boolOption, intOption, oneOf, stringOption } from './options.js'
 
 export interface GroupOptions {
@@ -61,7 +61,7 @@ export interface GroupConfig {
 export function groupConfig(o: Record<string, unknown>): GroupConfig | null {
   if (o.groupId === undefined) {
     for (const n of groupOptionNames) {
-      if (o[n] !== undefined) throw new PetrelError('INVALID_OPTION', `${n} needs groupId`, false)
+      if (o[n] !== undefined) throw new InvalidOptionError(`${n} needs groupId`)
     }
     return null
   }
@@ -115,6 +115,7 @@ export class GroupMember {
   generationId = -1
   private topics: string[] = []
   private coordinator: BrokerConnection | null = null
+  private coordinatorOpening: Promise<BrokerConnection> | null = null
   private committed = new Map<string, number>()
   private joining: Promise<void> | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
@@ -170,6 +171,8 @@ export class GroupMember {
       // Leaving is a courtesy; the session timeout removes us anyway.
     }
     this.hooks.onAssigned([])
+    this.coordinator?.close()
+    this.coordinator = null
   }
 
   async commit(offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
@@ -207,6 +210,10 @@ export class GroupMember {
   private checkGroupError(code: number, what: string): void {
     const err = kafkaError(code, what)
     if (err === null) return
+    if (this.joining !== null) {
+      // An answer about a generation we are already leaving: the join under way settles it.
+      throw new KafkaError(err.kafkaCode, err.code, err.message, true)
+    }
     if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE)
       this.coordinator = null
     if (code === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = ''
@@ -229,6 +236,15 @@ export class GroupMember {
 
   private async coordinatorConnection(): Promise<BrokerConnection> {
     if (this.coordinator?.isOpen) return this.coordinator
+    // Concurrent callers (heartbeat, commit, join) share one lookup and one connection.
+    this.coordinatorOpening ??= this.openCoordinator().finally(() => {
+      this.coordinatorOpening = null
+    })
+    return this.coordinatorOpening
+  }
+
+  private async openCoordinator(): Promise<BrokerConnection> {
+    this.coordinator?.close()
     this.coordinator = null
     const found = await this.cluster.withRetry({}, async () => {
       const conn = await this.cluster.anyConnection()
@@ -239,8 +255,18 @@ export class GroupMember {
         res.errorMessage,
       )
       if (err !== null) throw err
-      return this.cluster.connectionTo({ host: res.host, port: res.port })
+      // A connection of our own: a JoinGroup or SyncGroup parks on the broker, and responses on
+      // one connection leave in request order, so a shared one would stall heartbeats, fetches,
+      // and other members' joins behind it.
+      return BrokerConnection.open({
+        host: res.host,
+        port: res.port,
+        clientId: this.cluster.config.clientId,
+        connectTimeoutMs: this.cluster.config.connectTimeoutMs,
+        requestTimeoutMs: this.cluster.config.requestTimeoutMs,
+      })
     })
+    if (this.stopped) found.close()
     this.coordinator = found
     return found
   }

@@ -148,6 +148,7 @@ export class Producer {
   private draining = false
   private drainAgain = false
   private closed = false
+  private placing: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly cluster: Cluster,
@@ -169,6 +170,21 @@ export class Producer {
     }
     const now = Date.now()
     const records = input.messages.map((m) => toRecordInput(m, now))
+    // Calls are placed strictly in call order (a metadata lookup must not let a later send
+    // overtake an earlier one), so each waits for the previous call's placement.
+    const placed = this.placing.then(() => this.place(input, records))
+    this.placing = placed.then(
+      () => undefined,
+      () => undefined,
+    )
+    return Promise.all(await placed)
+  }
+
+  private async place(
+    input: { topic: string; messages: readonly ProducerMessage[] },
+    records: RecordInput[],
+  ): Promise<Promise<RecordMetadata>[]> {
+    if (this.closed) throw new ClosedError('producer')
     const topic = await this.cluster.withRetry({ topics: [input.topic] }, () =>
       this.cluster.topic(input.topic),
     )
@@ -204,7 +220,7 @@ export class Producer {
       }
       results.push(this.enqueue(input.topic, partition, count, record, bytes))
     }
-    return Promise.all(results)
+    return results
   }
 
   /** Sends everything queued now and resolves when all of it is acknowledged or failed. */
@@ -374,7 +390,18 @@ export class Producer {
         this.failBatch(item.q, item.batch, e)
       }
     }
-    for (const [leader, items] of byLeader) this.sendTo(leader, items)
+    for (const [leader, items] of byLeader) {
+      // A Produce request carries at most one batch per partition: split into rounds.
+      const rounds: { q: PartitionQueue; batch: Batch }[][] = []
+      const seen = new Map<PartitionQueue, number>()
+      for (const item of items) {
+        const round = seen.get(item.q) ?? 0
+        seen.set(item.q, round + 1)
+        if (rounds[round] === undefined) rounds[round] = []
+        rounds[round]?.push(item)
+      }
+      for (const round of rounds) this.sendTo(leader, round)
+    }
   }
 
   private wakeAt(ms: number): void {
@@ -478,7 +505,11 @@ export class Producer {
     const err = e instanceof PetrelError ? e : new PetrelError('PROTOCOL', String(e), false, { cause: e })
     const code = err instanceof KafkaError ? err.kafkaCode : null
     // A later batch refused because an earlier one failed: it goes again once that one is in.
-    const followsFailure = code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && q.recovering
+    // Also when an earlier batch is still unanswered: its answer (or failure) comes after ours.
+    const earlier = (b: Batch) => b.encoded !== null && b.baseSequence < batch.baseSequence
+    const followsFailure =
+      code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER &&
+      (q.recovering || [...q.inflight].some(earlier) || q.ready.some(earlier))
     batch.attempts++
     if ((err.retriable || followsFailure) && batch.attempts <= this.config.retries && !this.closed) {
       if (code !== null && needsMetadataRefresh(code)) this.cluster.invalidate(q.topic)

@@ -108,4 +108,33 @@ describe('producer and assigned consumer against a node', () => {
     }
     assert.deepEqual(await client.admin().listOffsets('acks', 'latest'), [{ partition: 0, offset: 2 }])
   })
+
+  test('1,000 sends in flight at once keep per-partition order on a real node', async () => {
+    await client.admin().createTopics([{ name: 'order', partitions: 4 }])
+    const producer = client.producer({ lingerMs: 1, batchBytes: 512 })
+    const sends = Array.from({ length: 1000 }, (_, i) =>
+      producer.send({ topic: 'order', messages: [{ key: `k${i % 7}`, value: `${i}` }] }),
+    )
+    const results = (await Promise.all(sends)).map((r) => r[0])
+    const consumer = client.consumer({ autoOffsetReset: 'earliest', maxWaitMs: 50 })
+    consumer.assign([0, 1, 2, 3].map((partition) => ({ topic: 'order', partition })))
+    const got = await take(consumer, 1000)
+    await consumer.close()
+    for (let p = 0; p < 4; p++) {
+      const values = got.filter((m) => m.partition === p).map((m) => Number(m.value?.toString()))
+      assert.deepEqual(
+        values,
+        [...values].sort((a, b) => a - b),
+        `partition ${p} in send order`,
+      )
+      const offsets = results.filter((r) => r?.partition === p).map((r) => r?.offset)
+      assert.deepEqual(
+        offsets,
+        values.map((_, i) => i),
+        'offsets resolved in send order, without gaps',
+      )
+    }
+    assert.equal(new Set(got.map((m) => m.value?.toString())).size, 1000)
+    await producer.close()
+  })
 })

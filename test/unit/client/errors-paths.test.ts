@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, test } from 'node:test'
 import { Client, PetrelError } from '../../../src/client/index.js'
 import { encodeAssignment } from '../../../src/client/assignors.js'
+import { encodeRecordBatch } from '../../../src/protocol/records/index.js'
 import { ErrorCode } from '../../../src/protocol/kafka/generated/errors.js'
 import { ApiKey } from '../../../src/protocol/kafka/generated/index.js'
 import type { ProduceRequest } from '../../../src/protocol/kafka/generated/produce.js'
@@ -274,5 +275,83 @@ describe('admin error paths', () => {
     await b.stop()
     client = new Client({ bootstrap: [`127.0.0.1:${port}`], retries: 1, retryBackoffMs: 5 })
     await assert.rejects(client.admin().listTopics(), { code: 'CONNECTION' })
+  })
+})
+
+describe('connection', () => {
+  test('versions: the highest both sides serve is used', async () => {
+    const { b, c } = await setup((b, api, body) => {
+      if (api === ApiKey.ApiVersions) {
+        return {
+          apiKeys: [
+            { apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3 },
+            { apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 5 },
+            { apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 5 },
+            { apiKey: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1 },
+          ],
+        }
+      }
+      if (api === ApiKey.Metadata) return b.metadata({ t: 1 })
+      if (api === ApiKey.InitProducerId) return { producerId: 1n, producerEpoch: 0 }
+      if (api === ApiKey.Produce) return produceOk(body, 0n)
+      return undefined
+    })
+    await c.producer({ lingerMs: 0 }).send({ topic: 't', messages: [{ value: 'a' }] })
+    const version = (api: number) => b.requests.find((r) => r.apiKey === api)?.version
+    assert.deepEqual(
+      [version(ApiKey.Metadata), version(ApiKey.Produce), version(ApiKey.InitProducerId)],
+      [5, 5, 1],
+    )
+    // An API the broker does not list is refused locally with a typed error.
+    await assert.rejects(c.admin().listGroups(), { code: 'UNSUPPORTED_VERSION' })
+  })
+
+  test('a dropped connection is reopened for the next request', async () => {
+    let n = 0
+    const { b, c } = await setup((b, api, body) => {
+      if (api === ApiKey.Metadata) return b.metadata({ t: 1 })
+      if (api === ApiKey.InitProducerId) return { producerId: 1n, producerEpoch: 0 }
+      if (api === ApiKey.Produce) return produceOk(body, BigInt(n++))
+      return undefined
+    })
+    const p = c.producer({ lingerMs: 0 })
+    await p.send({ topic: 't', messages: [{ value: 'a' }] })
+    const versionsBefore = b.count(ApiKey.ApiVersions)
+    b.dropConnections()
+    await new Promise((r) => setTimeout(r, 20))
+    assert.deepEqual(
+      (await p.send({ topic: 't', messages: [{ value: 'b' }] })).map((r) => r.offset),
+      [1],
+    )
+    assert.ok(b.count(ApiKey.ApiVersions) > versionsBefore, 'a new connection negotiated again')
+  })
+})
+
+describe('consumer error paths', () => {
+  test('fetch NOT_LEADER refreshes metadata and fetches again', async () => {
+    let fetches = 0
+    const records = encodeRecordBatch({
+      baseOffset: 0,
+      records: [{ key: null, value: new TextEncoder().encode('v'), timestamp: 1 }],
+    })
+    const { b, c } = await setup((b, api) => {
+      if (api === ApiKey.Metadata) return b.metadata({ t: 1 })
+      if (api === ApiKey.Fetch) {
+        fetches++
+        const partition =
+          fetches === 1
+            ? { partitionIndex: 0, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, highWatermark: -1n }
+            : { partitionIndex: 0, errorCode: 0, highWatermark: 1n, records }
+        return { responses: [{ topic: 't', partitions: [partition] }] }
+      }
+      return undefined
+    })
+    const consumer = c.consumer({ maxWaitMs: 10 })
+    consumer.assign([{ topic: 't', partition: 0, offset: 0 }])
+    const first = await consumer.next()
+    assert.equal(first.value?.value?.toString(), 'v')
+    assert.ok(fetches >= 2)
+    assert.ok(b.count(ApiKey.Metadata) >= 2)
+    await consumer.close()
   })
 })
