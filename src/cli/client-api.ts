@@ -92,16 +92,6 @@ async function alterTopicConfig(
   await admin.alterConfigs({ type: 'topic', name }, next)
 }
 
-/**
- * Known client issue (reported to the lead): Consumer.close() followed by Client.close() while a
- * fetch is in flight rejects that fetch with ClosedError, and nothing awaits it, so it surfaces
- * as an unhandled rejection after the command has finished. Only that error is swallowed here,
- * only after a consumer was closed; anything else still reaches Node's default handler.
- */
-export function isLateClosedError(e: unknown): boolean {
-  return e instanceof PetrelError && e.code === 'CLOSED'
-}
-
 /** Committed offsets of a group (all topics, or one) with the latest offset and the lag. */
 async function lagOf(admin: Admin, groupId: string, topic?: string): Promise<PartitionLag[]> {
   const committed = await admin.fetchOffsets(groupId, topic)

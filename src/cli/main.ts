@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { runCli } from './cli.js'
-import { connectClient, isLateClosedError } from './client-api.js'
+import { connectClient } from './client-api.js'
 import { COMMANDS } from './commands/index.js'
 import { oneLine } from './errors.js'
 import { processIo } from './io.js'
@@ -19,12 +19,6 @@ function version(): string {
 }
 
 const argv = process.argv.slice(2)
-if (argv[0] !== 'start') {
-  process.on('unhandledRejection', (e) => {
-    if (isLateClosedError(e)) return // see isLateClosedError: a fetch outliving its closed consumer
-    throw e
-  })
-}
 const run =
   argv[0] === 'start'
     ? runStart(argv.slice(1)) // installs its own signal handlers and owns the process
