@@ -66,6 +66,21 @@ for (const [label, connect] of implementations) {
       await h.json(['topic', 'alter-config', 'orders', '--set', 'retention.ms=120000'])
       const d2 = (await h.json(['topic', 'describe', 'orders'])) as { configs: Record<string, string> }
       assert.equal(d2.configs['retention.ms'], '120000')
+      if (label === 'the Petrel client') {
+        // --delete keeps the other settings (kafkajs has no incremental alter, so client only).
+        await h.json([
+          'topic',
+          'alter-config',
+          'orders',
+          '--set',
+          'retention.bytes=1000000',
+          '--delete',
+          'retention.ms',
+        ])
+        const d3 = (await h.json(['topic', 'describe', 'orders'])) as { configs: Record<string, string> }
+        assert.equal(d3.configs['retention.bytes'], '1000000')
+        assert.equal(d3.configs['retention.ms'], '604800000', 'back to the default')
+      }
 
       assert.deepEqual(await h.json(['topic', 'delete', 'orders']), { topic: 'orders', deleted: true })
       const after = (await h.json(['topic', 'list'])) as { name: string }[]
