@@ -121,6 +121,19 @@ for (const [label, connect] of implementations) {
       )
     })
 
+    test('produce --partition places every message there; --acks 1 and 0 are accepted', async () => {
+      await h.json(['topic', 'create', 'placed', '--partitions', '3'])
+      await h.json(['produce', 'placed', '--partition', '2', '--key', 'k'], { stdin: 'a\nb\nc\nd\ne\n' })
+      await h.json(['produce', 'placed', '--partition', '1', '--acks', '1', '--count', '7', '--size', '3'])
+      const d = (await h.json(['topic', 'describe', 'placed'])) as { partitions: { latestOffset: number }[] }
+      assert.deepEqual(
+        d.partitions.map((p) => p.latestOffset),
+        [0, 7, 5],
+      )
+      const r = (await h.json(['produce', 'placed', '--acks', '0', '--count', '10'])) as { messages: number }
+      assert.equal(r.messages, 10)
+    })
+
     test('cluster status names the node as broker and controller', async () => {
       const s = (await h.json(['cluster', 'status'])) as {
         controllerId: number
