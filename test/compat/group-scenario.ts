@@ -29,6 +29,11 @@ export interface ScenarioOptions {
   /** SIGKILL one member once this fraction of the messages was delivered. */
   readonly killAt?: number
   readonly timeoutMs: number
+  /**
+   * For members that cannot say when a commit is acknowledged (kcat auto-commits): learn the
+   * committed offsets by asking the broker every 200 ms instead.
+   */
+  readonly pollCommits?: boolean
 }
 
 export interface ScenarioResult {
@@ -105,6 +110,20 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
     return p
   })
   const exited = procs.map((p) => new Promise<void>((r) => p.on('exit', () => r())))
+  const closed = procs.map((p) => new Promise<void>((r) => p.on('close', () => r())))
+  let polling = o.pollCommits === true
+  const poller = (async () => {
+    while (polling) {
+      const fetched = await admin.fetchOffsets({ groupId: o.group, topics: [o.topic] })
+      for (const t of fetched) {
+        for (const p of t.partitions) {
+          const off = Number(p.offset)
+          if (off >= 0) committed.set(p.partition, Math.max(committed.get(p.partition) ?? 0, off))
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  })()
   try {
     await waitFor(`a Stable group of ${o.members.length}`, deadline, async () => {
       const d = await admin.describeGroups([o.group])
@@ -132,27 +151,35 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
       const highs = new Map(
         (await admin.fetchTopicOffsets(o.topic)).map((p) => [p.partition, Number(p.high)]),
       )
-      // Each partition's current owner and how far it got: the victim is the member whose
-      // partitions hold the most undelivered messages, so that there is something to move.
-      const owner = new Map<number, number>()
-      const reached = new Map<number, number>()
-      for (const d of deliveries) {
-        owner.set(d.partition, d.member)
-        reached.set(d.partition, Math.max(reached.get(d.partition) ?? 0, d.offset + 1))
+      // The victim is the member whose partitions hold the most undelivered messages, so that
+      // there is something to move.
+      const ownership = (): { owner: Map<number, number>; reached: Map<number, number> } => {
+        const owner = new Map<number, number>()
+        const reached = new Map<number, number>()
+        for (const d of deliveries) {
+          owner.set(d.partition, d.member)
+          reached.set(d.partition, Math.max(reached.get(d.partition) ?? 0, d.offset + 1))
+        }
+        return { owner, reached }
       }
+      const before = ownership()
       const left = o.members.map(() => 0)
-      for (const [p, m] of owner) left[m] = (left[m] ?? 0) + (highs.get(p) ?? 0) - (reached.get(p) ?? 0)
+      for (const [p, m] of before.owner) {
+        left[m] = (left[m] ?? 0) + (highs.get(p) ?? 0) - (before.reached.get(p) ?? 0)
+      }
       victimIndex = left.indexOf(Math.max(...left))
       const victim = procs[victimIndex] as ChildProcess
       victim.kill('SIGKILL')
-      await exited[victimIndex]
+      // 'close' comes after the victim's last stdout bytes were read: its deliveries are all in.
+      await closed[victimIndex]
       const killedAt = Date.now()
+      const { owner, reached } = ownership()
       const mine = new Set(
         [...owner]
           .filter(([p, m]) => m === victimIndex && (reached.get(p) ?? 0) < (highs.get(p) ?? 0))
           .map(([p]) => p),
       )
-      assert.ok(mine.size > 0, 'the killed member had partitions with messages left')
+      assert.ok(mine.size > 0, 'the killed member left partitions with messages to read')
       const moved = (d: Delivery): boolean =>
         d.member !== victimIndex && d.atMs >= killedAt && mine.has(d.partition)
       await waitFor('the killed member’s partitions to move', deadline, () => deliveries.some(moved))
@@ -180,8 +207,18 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
     if (o.killAt === undefined) assert.equal(repeats, 0, 'no repeats while no member fails')
     return { delivered: deliveries.length, repeats, handoverMs, elapsedMs: Date.now() - started }
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nmember stderr:\n${stderr.join('\n---\n')}`)
+    const perPartition = new Map<number, number>()
+    for (const d of deliveries) perPartition.set(d.partition, (perPartition.get(d.partition) ?? 0) + 1)
+    const last = new Map<number, string>()
+    for (const d of deliveries) last.set(d.partition, `m${d.member}@${d.offset}`)
+    const state = [...perPartition].sort((a, b) => a[0] - b[0]).map(([p, n]) => `${p}:${n} ${last.get(p)}`)
+    throw new Error(
+      `${(e as Error).message}; ${seen.size} distinct, ${repeats} repeats; per partition ${state.join(', ')}; ` +
+        `commits ${JSON.stringify([...committed])}\nmember stderr:\n${stderr.join('\n---\n')}`,
+    )
   } finally {
+    polling = false
+    await poller.catch(() => {})
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM')
     const grace = setTimeout(() => {
       for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL')
