@@ -26,7 +26,7 @@ export interface ScenarioOptions {
   readonly messages: number
   readonly members: readonly Member[]
   readonly sessionTimeoutMs: number
-  /** SIGKILL one member once this fraction of the messages was delivered. */
+  /** SIGKILL one member once this fraction of the messages was produced and delivered. */
   readonly killAt?: number
   readonly timeoutMs: number
   /**
@@ -130,56 +130,38 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
       const g = d.groups[0]
       return g !== undefined && g.state === 'Stable' && g.members.length === o.members.length
     })
+    // Produced in chunks; with a kill, the victim dies once `killAt` of the messages were sent
+    // and delivered, and the rest is produced after, so its partitions have messages to move.
+    let handoverMs: number | null = null
+    let victimIndex = -1
+    let killedAt = 0
+    let mine = new Set<number>()
+    const killAt = o.killAt === undefined ? Number.POSITIVE_INFINITY : Math.ceil(o.messages * o.killAt)
     const producer = kafka.producer()
     await producer.connect()
     const CHUNK = 5_000
-    for (let start = 0; start < o.messages; start += CHUNK) {
+    for (let start = 0; start < o.messages; ) {
+      const end = Math.min(o.messages, start + CHUNK, start < killAt ? killAt : o.messages)
       const messages = []
-      for (let i = start; i < Math.min(o.messages, start + CHUNK); i++) messages.push({ value: `${i}` })
+      for (let i = start; i < end; i++) messages.push({ value: `${i}` })
       await producer.send({ topic: o.topic, acks: -1, messages })
-    }
-    await producer.disconnect()
-
-    let handoverMs: number | null = null
-    let victimIndex = -1
-    if (o.killAt !== undefined) {
-      await waitFor(
-        'deliveries before the kill',
-        deadline,
-        () => seen.size >= o.messages * (o.killAt as number),
-      )
-      const highs = new Map(
-        (await admin.fetchTopicOffsets(o.topic)).map((p) => [p.partition, Number(p.high)]),
-      )
-      // The victim is the member whose partitions hold the most undelivered messages, so that
-      // there is something to move.
-      const ownership = (): { owner: Map<number, number>; reached: Map<number, number> } => {
-        const owner = new Map<number, number>()
-        const reached = new Map<number, number>()
-        for (const d of deliveries) {
-          owner.set(d.partition, d.member)
-          reached.set(d.partition, Math.max(reached.get(d.partition) ?? 0, d.offset + 1))
-        }
-        return { owner, reached }
-      }
-      const before = ownership()
-      const left = o.members.map(() => 0)
-      for (const [p, m] of before.owner) {
-        left[m] = (left[m] ?? 0) + (highs.get(p) ?? 0) - (before.reached.get(p) ?? 0)
-      }
-      victimIndex = left.indexOf(Math.max(...left))
-      const victim = procs[victimIndex] as ChildProcess
-      victim.kill('SIGKILL')
+      start = end
+      if (start !== killAt) continue
+      await waitFor('deliveries before the kill', deadline, () => seen.size >= killAt)
+      // The victim: the member that owns the most partitions (by their latest delivery).
+      const ownerOf = (): Map<number, number> => new Map(deliveries.map((d) => [d.partition, d.member]))
+      const owned = o.members.map(() => 0)
+      for (const m of ownerOf().values()) owned[m] = (owned[m] ?? 0) + 1
+      victimIndex = owned.indexOf(Math.max(...owned))
+      ;(procs[victimIndex] as ChildProcess).kill('SIGKILL')
       // 'close' comes after the victim's last stdout bytes were read: its deliveries are all in.
       await closed[victimIndex]
-      const killedAt = Date.now()
-      const { owner, reached } = ownership()
-      const mine = new Set(
-        [...owner]
-          .filter(([p, m]) => m === victimIndex && (reached.get(p) ?? 0) < (highs.get(p) ?? 0))
-          .map(([p]) => p),
-      )
-      assert.ok(mine.size > 0, 'the killed member left partitions with messages to read')
+      killedAt = Date.now()
+      mine = new Set([...ownerOf()].filter(([, m]) => m === victimIndex).map(([p]) => p))
+    }
+    await producer.disconnect()
+    if (o.killAt !== undefined) {
+      assert.ok(mine.size > 0, 'the killed member owned partitions')
       const moved = (d: Delivery): boolean =>
         d.member !== victimIndex && d.atMs >= killedAt && mine.has(d.partition)
       await waitFor('the killed member’s partitions to move', deadline, () => deliveries.some(moved))

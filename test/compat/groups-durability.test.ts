@@ -77,7 +77,7 @@ test('committed offsets and group state survive a SIGKILL of the node', { timeou
     await produce(kafka, 0, FIRST)
 
     const worker = join(repoRoot(), 'dist', 'test', 'compat', 'group-worker.js')
-    const member = spawn(process.execPath, [worker, 'kafkajs', node.broker, TOPIC, GROUP, '30000'], {
+    const member = spawn(process.execPath, [worker, 'kafkajs', node.broker, TOPIC, GROUP, '12000'], {
       stdio: 'ignore',
     })
     const memberExit = new Promise((r) => member.on('exit', r))
@@ -94,7 +94,7 @@ test('committed offsets and group state survive a SIGKILL of the node', { timeou
 
     node = await startNodeProcess({ dataDir, args: ARGS })
     kafka = kafkaOf(node)
-    // The member's 30 s session has not run out yet: the group is as it was.
+    // The member's 12 s session has not run out yet: the group is as it was.
     assert.deepEqual(await describe(kafka), before)
     assert.deepEqual(await committedOffsets(kafka), offsetsBefore)
 
