@@ -10,6 +10,7 @@ import { type RunningNode, startNode } from '../../../src/index.js'
 import { silentLogger } from '../../../src/io/log.js'
 import * as ct from '../../../src/protocol/kafka/generated/create-topics.js'
 import * as dg from '../../../src/protocol/kafka/generated/delete-groups.js'
+import * as dt from '../../../src/protocol/kafka/generated/delete-topics.js'
 import * as dsg from '../../../src/protocol/kafka/generated/describe-groups.js'
 import { ErrorCode } from '../../../src/protocol/kafka/generated/errors.js'
 import * as fc from '../../../src/protocol/kafka/generated/find-coordinator.js'
@@ -20,7 +21,9 @@ import * as lsg from '../../../src/protocol/kafka/generated/list-groups.js'
 import * as md from '../../../src/protocol/kafka/generated/metadata.js'
 import * as oc from '../../../src/protocol/kafka/generated/offset-commit.js'
 import * as of from '../../../src/protocol/kafka/generated/offset-fetch.js'
+import * as pr from '../../../src/protocol/kafka/generated/produce.js'
 import * as sg from '../../../src/protocol/kafka/generated/sync-group.js'
+import { buildBatch } from '../../helpers/batch.js'
 import { removeDir, tempDataDir } from '../../helpers/node-process.js'
 import { WireClient } from '../../helpers/wire-client.js'
 
@@ -36,6 +39,8 @@ const API = {
   fetch: { key: 9, encode: of.encodeOffsetFetchRequest, decode: of.decodeOffsetFetchResponse },
   describe: { key: 15, encode: dsg.encodeDescribeGroupsRequest, decode: dsg.decodeDescribeGroupsResponse },
   list: { key: 16, encode: lsg.encodeListGroupsRequest, decode: lsg.decodeListGroupsResponse },
+  produce: { key: 0, encode: pr.encodeProduceRequest, decode: pr.decodeProduceResponse },
+  deleteTopics: { key: 20, encode: dt.encodeDeleteTopicsRequest, decode: dt.decodeDeleteTopicsResponse },
   delete: { key: 42, encode: dg.encodeDeleteGroupsRequest, decode: dg.decodeDeleteGroupsResponse },
 }
 
@@ -91,6 +96,22 @@ test('__consumer_offsets is listed only when asked for by name', async () => {
     named.topics.map((t) => [t.name, t.isInternal, t.partitions.length]),
     [['__consumer_offsets', true, 3]],
   )
+})
+
+test('clients can neither produce to nor delete __consumer_offsets', async () => {
+  const produced = await client.send(API.produce, 8, {
+    acks: -1,
+    timeoutMs: 5000,
+    topicData: [
+      { name: '__consumer_offsets', partitionData: [{ index: 0, records: buildBatch({ values: ['x'] }) }] },
+    ],
+  })
+  assert.equal(produced.responses[0]?.partitionResponses[0]?.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  const deleted = await client.send(API.deleteTopics, 4, {
+    topicNames: ['__consumer_offsets'],
+    timeoutMs: 5000,
+  })
+  assert.equal(deleted.responses[0]?.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
 })
 
 test('a group at old and new versions: join, sync, heartbeat, commit, fetch, list, leave, delete', async () => {
