@@ -19,7 +19,7 @@ import type { Logger } from '../io/log.js'
 import type { PartitionLog, PartitionLogs } from './partition-log.js'
 import { lastSequenceOf, ProducerStateTable } from './producer-state.js'
 import { type ErrorCode, KafkaError } from './errors.js'
-import type { GroupService } from './handlers/group-service.js'
+import { type GroupService, isInternalTopic } from './handlers/group-service.js'
 
 export interface BrokerSettings {
   nodeId: number
@@ -98,6 +98,7 @@ export class Broker {
   async deleteTopic(name: string): Promise<void> {
     const t = this.topic(name)
     if (t === undefined) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `topic '${name}' does not exist`)
+    if (isInternalTopic(name)) throw new KafkaError('INVALID_TOPIC', `topic '${name}' is internal`)
     await this.topics.deleteTopic(name)
     for (let p = 0; p < t.partitions; p++) this.partitions.delete(key(name, p))
     await this.logs.removeTopic(name, t.partitions)

@@ -22,15 +22,21 @@ if (client === undefined || broker === undefined || topic === undefined || group
 }
 const sessionTimeout = Number(session ?? '6000')
 
-function emit(line: string): void {
-  process.stdout.write(`${line}\n`)
+/**
+ * Resolves once the line was handed to the OS: a delivery must be out of this process before
+ * the commit that follows it, or a SIGKILL could lose a delivery whose commit went through.
+ */
+function emit(line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(`${line}\n`, (e) => (e ? reject(e) : resolve()))
+  })
 }
 
 async function runKafkajs(): Promise<() => Promise<void>> {
   const kafka = new Kafka({
     brokers: [broker as string],
     clientId: 'group-worker',
-    logLevel: logLevel.NOTHING,
+    logLevel: process.env.GROUP_WORKER_LOG === 'info' ? logLevel.INFO : logLevel.NOTHING,
   })
   const consumer = kafka.consumer({
     groupId: group as string,
@@ -43,18 +49,23 @@ async function runKafkajs(): Promise<() => Promise<void>> {
   await consumer.subscribe({ topic: topic as string, fromBeginning: true })
   await consumer.run({
     autoCommit: false,
+    // Otherwise kafkajs resolves the whole batch after eachBatch returns, even the messages a
+    // stale batch left undelivered, and the member would skip them.
+    eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       let last: string | null = null
+      let lines = ''
       for (const m of batch.messages) {
         if (!isRunning() || isStale()) break
-        emit(`m ${batch.partition} ${m.offset}`)
+        lines += `m ${batch.partition} ${m.offset}\n`
         resolveOffset(m.offset)
         last = m.offset
       }
       if (last === null) return
+      await emit(lines.slice(0, -1))
       const next = String(BigInt(last) + 1n)
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-      emit(`c ${batch.partition} ${next}`)
+      await emit(`c ${batch.partition} ${next}`)
       await heartbeat()
     },
   })
@@ -80,9 +91,9 @@ async function runPlatformatic(): Promise<() => Promise<void>> {
   })
   void (async () => {
     for await (const m of stream) {
-      emit(`m ${m.partition} ${m.offset}`)
+      await emit(`m ${m.partition} ${m.offset}`)
       await m.commit()
-      emit(`c ${m.partition} ${m.offset + 1n}`)
+      await emit(`c ${m.partition} ${m.offset + 1n}`)
     }
   })()
   return async () => {
@@ -92,7 +103,7 @@ async function runPlatformatic(): Promise<() => Promise<void>> {
 }
 
 const stop = await (client === 'kafkajs' ? runKafkajs() : runPlatformatic())
-emit('ready')
+await emit('ready')
 process.on('SIGTERM', () => {
   void stop().finally(() => process.exit(0))
 })

@@ -1,7 +1,8 @@
 /**
  * OffsetCommit (8) v0-8. v0 has no generation or member: a simple commit (generation -1), as are
- * later requests that send -1 and no member id. An offset that is no safe integer is answered
- * OFFSET_OUT_OF_RANGE for its partition and never reaches the coordinator.
+ * later requests that send -1 and no member id. A partition that does not exist is answered
+ * UNKNOWN_TOPIC_OR_PARTITION (as Kafka does), an offset that is no safe integer
+ * OFFSET_OUT_OF_RANGE; neither reaches the coordinator.
  */
 import type { OffsetCommitTopic } from '../../groups/types.js'
 import type { Encodable } from '../../protocol/kafka/codec.js'
@@ -45,10 +46,18 @@ const handler: Handler<OffsetCommitRequest, OffsetCommitResponse> = {
     const topics: OffsetCommitTopic[] = []
     for (const t of req.topics) {
       const partitions = []
+      const topic = broker.topic(t.name)
       for (const p of t.partitions) {
-        if (!isSafe(p.committedOffset)) {
+        // Kafka answers per partition: a partition that does not exist, then an offset we cannot hold.
+        const known = topic !== undefined && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions
+        const refused = !known
+          ? 'UNKNOWN_TOPIC_OR_PARTITION'
+          : isSafe(p.committedOffset)
+            ? null
+            : 'OFFSET_OUT_OF_RANGE'
+        if (refused !== null) {
           const list = rejected.get(t.name) ?? []
-          list.push({ partitionIndex: p.partitionIndex, errorCode: kafkaErrorCode('OFFSET_OUT_OF_RANGE') })
+          list.push({ partitionIndex: p.partitionIndex, errorCode: kafkaErrorCode(refused) })
           rejected.set(t.name, list)
           continue
         }

@@ -16,6 +16,7 @@ import { type AppendOutcome, appendBatch } from '../append.js'
 import type { Broker } from '../broker.js'
 import { type ErrorCode, kafkaErrorCode } from '../errors.js'
 import { type Handler, served } from '../handler.js'
+import { isInternalTopic } from './group-service.js'
 
 type PartitionAnswer = Encodable<PartitionProduceResponse> & { errorCode: number }
 
@@ -53,7 +54,9 @@ const handler: Handler<ProduceRequest, ProduceResponse> = {
     for (const t of req.topicData) {
       const parts: PartitionAnswer[] = []
       responses.push({ name: t.name, partitionResponses: parts })
-      const exists = early === null ? await broker.topicOrCreate(t.name, true) : early
+      // The internal topic holds only what the group coordinator writes (Kafka refuses it too).
+      const refusal = early ?? (isInternalTopic(t.name) ? 'INVALID_TOPIC' : null)
+      const exists = refusal === null ? await broker.topicOrCreate(t.name, true) : refusal
       for (const p of t.partitionData) {
         if (typeof exists === 'string') {
           parts.push(answer(p.index, refused(exists), version))
