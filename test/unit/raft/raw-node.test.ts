@@ -248,3 +248,46 @@ describe('vote and term rules', () => {
     assert.ok(seen.size >= 5, 'the timeouts actually vary')
   })
 })
+
+test('no campaign while a committed conf change is not yet applied', () => {
+  const peers = [n1, nodeId(2), nodeId(3)]
+  const storage = new MemoryRaftStorage({ voters: peers, learners: [] })
+  storage.append([
+    { kind: 'normal', index: 1, term: term(1), data: new Uint8Array([1]) },
+    { kind: 'confChange', index: 2, term: term(1), change: { type: 'addLearner', nodeId: nodeId(4) } },
+  ])
+  storage.setHardState({ term: term(1), vote: null, commit: 2 })
+  const node = new RawNode(config({ storage, preVote: false }))
+  node.campaign()
+  assert.equal(node.status().role, 'follower')
+  drain(node, storage)
+  assert.deepEqual(node.status().confState.learners, [4])
+  node.campaign()
+  assert.equal(node.status().role, 'candidate')
+})
+
+test('a node that knows its leader refuses a same-term vote even without having voted', () => {
+  const peers = [n1, nodeId(2), nodeId(3)]
+  const storage = new MemoryRaftStorage({ voters: peers, learners: [] })
+  const node = new RawNode(config({ storage, preVote: false, checkQuorum: false }))
+  node.step({
+    type: 'heartbeat',
+    from: nodeId(2),
+    to: n1,
+    term: term(1),
+    commit: 0,
+    context: new Uint8Array(0),
+  })
+  node.step({
+    type: 'vote',
+    from: nodeId(3),
+    to: n1,
+    term: term(1),
+    index: 0,
+    logTerm: term(0),
+    transfer: false,
+  })
+  const rd = node.ready()
+  const resp = rd.messages.find((m) => m.type === 'voteResp')
+  assert.ok(resp !== undefined && resp.type === 'voteResp' && resp.reject)
+})
