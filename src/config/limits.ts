@@ -80,6 +80,8 @@ export const limits = {
   raftEntriesPerMessageMax: 1_024,
   /** One append message; must carry the largest configurable batch plus the message envelope. */
   raftMessageBytesMax: 65 * MiB,
+  /** Committed entry bytes handed out in one Raft Ready (at least one entry); the rest follow. */
+  raftCommittedBytesPerReadyMax: 64 * MiB,
   /** ReadIndex requests a Raft leader holds while it confirms its leadership. */
   raftPendingReadsMax: 10_000,
 

@@ -16,10 +16,7 @@ export class RaftLog {
   committed: Index
   applied: Index
 
-  constructor(
-    private readonly storage: RaftLogStorage,
-    private readonly entriesPerMsgMax: number,
-  ) {
+  constructor(private readonly storage: RaftLogStorage) {
     this.offset = storage.lastIndex() + 1
     this.committed = storage.firstIndex() - 1
     this.applied = this.committed
@@ -117,9 +114,10 @@ export class RaftLog {
   }
 
   /**
-   * Entries [lo, hi) within maxBytes (at least one), or undefined if lo is compacted away.
+   * Entries [lo, hi) within maxBytes and maxEntries (at least one), or undefined if lo is
+   * compacted away.
    */
-  slice(lo: Index, hi: Index, maxBytes: number): Entry[] | undefined {
+  slice(lo: Index, hi: Index, maxBytes: number, maxEntries = Number.POSITIVE_INFINITY): Entry[] | undefined {
     if (lo < this.firstIndex()) return undefined
     assert(hi <= this.lastIndex() + 1, 'slice within the log')
     const out: Entry[] = []
@@ -135,15 +133,15 @@ export class RaftLog {
       bytes += entryBytes(e)
       out.push(e)
     }
-    if (out.length > this.entriesPerMsgMax) out.length = this.entriesPerMsgMax
+    if (out.length > maxEntries) out.length = Math.max(1, maxEntries)
     return out
   }
 
-  /** Committed entries not yet applied (after a pending snapshot, if any). */
-  nextCommitted(): Entry[] {
+  /** Committed entries not yet applied (after a pending snapshot, if any), within maxBytes (at least one). */
+  nextCommitted(maxBytes: number): Entry[] {
     const lo = Math.max(this.applied + 1, this.firstIndex())
     if (lo > this.committed) return []
-    const out = this.slice(lo, this.committed + 1, Number.POSITIVE_INFINITY)
+    const out = this.slice(lo, this.committed + 1, maxBytes)
     assert(out !== undefined, 'unapplied entries are never compacted')
     return out
   }
@@ -186,7 +184,10 @@ export class RaftLog {
   /** Does the unapplied, committed part of the log hold a conf change? */
   hasUnappliedConfChange(): boolean {
     if (!this.hasNextCommitted()) return false
-    return this.nextCommitted().some((e) => e.kind === 'confChange')
+    // Unbounded on purpose: a conf change anywhere in the unapplied range matters.
+    const lo = Math.max(this.applied + 1, this.firstIndex())
+    const ents = this.slice(lo, this.committed + 1, Number.POSITIVE_INFINITY)
+    return ents?.some((e) => e.kind === 'confChange') ?? false
   }
 
   private findConflict(ents: readonly Entry[]): Index {

@@ -68,7 +68,7 @@ export class RawNode {
     this.cfg = cfg
     this.id = cfg.id
     this.bugs = cfg.testOnlyBugs ?? {}
-    this.log = new RaftLog(cfg.storage, limits.raftEntriesPerMessageMax)
+    this.log = new RaftLog(cfg.storage)
     const { hardState, confState } = cfg.storage.initialState()
     this.members = new Membership(confState)
     this.term = hardState.term
@@ -179,7 +179,7 @@ export class RawNode {
     const rd: Ready = {
       entries,
       messages: this.msgs,
-      committedEntries: this.log.nextCommitted(),
+      committedEntries: this.log.nextCommitted(limits.raftCommittedBytesPerReadyMax),
       readStates: this.readStates,
       mustSync:
         entries.length > 0 ||
@@ -609,7 +609,12 @@ export class RawNode {
     if (pr.isPaused()) return false
     const prevIndex = pr.next - 1
     const prevTerm = this.log.term(prevIndex)
-    const ents = this.log.slice(pr.next, this.log.lastIndex() + 1, this.cfg.maxMsgBytes)
+    const ents = this.log.slice(
+      pr.next,
+      this.log.lastIndex() + 1,
+      this.cfg.maxMsgBytes,
+      limits.raftEntriesPerMessageMax,
+    )
     if (prevTerm === undefined || ents === undefined) return this.sendSnapshot(to, pr)
     if (ents.length === 0 && !sendIfEmpty) return false
     let bytes = 0

@@ -14,7 +14,7 @@ function e(index: number, t: number, size = 1): Entry {
 function logWith(persisted: Entry[], commit = 0): { log: RaftLog; storage: MemoryRaftStorage } {
   const storage = new MemoryRaftStorage(conf)
   storage.append(persisted)
-  const log = new RaftLog(storage, 1024)
+  const log = new RaftLog(storage)
   log.commitTo(commit)
   return { log, storage }
 }
@@ -80,13 +80,22 @@ test('commit never goes back or past the last index; applied stays within commit
   assert.throws(() => log.appliedTo(0), AssertionError)
   assert.throws(() => log.appliedTo(3), AssertionError)
   assert.deepEqual(
-    log.nextCommitted().map((x) => x.index),
+    log.nextCommitted(Number.POSITIVE_INFINITY).map((x) => x.index),
     [2],
   )
   assert.equal(log.hasNextCommitted(), true)
   log.appliedTo(2)
   assert.equal(log.hasNextCommitted(), false)
-  assert.deepEqual(log.nextCommitted(), [])
+  assert.deepEqual(log.nextCommitted(10), [])
+})
+
+test('committed entries come out within a byte budget, at least one at a time', () => {
+  const { log } = logWith([e(1, 1, 10), e(2, 1, 10), e(3, 1, 10)])
+  log.commitTo(3)
+  assert.equal(log.nextCommitted(15).length, 1)
+  assert.equal(log.nextCommitted(25).length, 2)
+  log.appliedTo(2)
+  assert.equal(log.nextCommitted(5).length, 1)
 })
 
 test('slice spans storage and unstable entries, within maxBytes and at least one entry', () => {
@@ -97,6 +106,7 @@ test('slice spans storage and unstable entries, within maxBytes and at least one
   assert.equal(log.slice(2, 5, 25)?.length, 2)
   assert.equal(log.slice(3, 5, 5)?.length, 1)
   assert.equal(log.slice(5, 5, 5)?.length, 0)
+  assert.equal(log.slice(1, 5, 1000, 3)?.length, 3, 'entry count limit')
   storage.createSnapshot(2, conf, new Uint8Array(0))
   storage.compact(2)
   assert.equal(log.slice(1, 5, 1000), undefined, 'compacted')

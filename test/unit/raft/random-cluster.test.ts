@@ -24,5 +24,5 @@ function runSeeds(voters: number, seeds: number, steps: number): void {
   assert.ok(commits > list.length, 'the runs commit entries')
 }
 
-test('random 3-voter clusters stay safe and live', () => runSeeds(3, 100, 3000))
-test('random 5-voter clusters stay safe and live', () => runSeeds(5, 40, 3000))
+test('random 3-voter clusters stay safe and live', () => runSeeds(3, 80, 3000))
+test('random 5-voter clusters stay safe and live', () => runSeeds(5, 30, 3000))
