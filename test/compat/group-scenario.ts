@@ -39,6 +39,8 @@ export interface ScenarioOptions {
 export interface ScenarioResult {
   readonly delivered: number
   readonly repeats: number
+  /** Per partition: how many deliveries were repeats, and the commit acknowledged before the kill. */
+  readonly repeated: readonly { partition: number; repeats: number; committedAtKill: number }[]
   /** Kill → first delivery of one of the killed member's partitions by another member. */
   readonly handoverMs: number | null
   readonly elapsedMs: number
@@ -79,6 +81,7 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
   let repeats = 0
   const violations: string[] = []
   let committedAtKill: Map<number, number> | null = null
+  const repeatsOf = new Map<number, number>()
   const stderr: string[] = o.members.map(() => '')
   const procs: ChildProcess[] = o.members.map((m, index) => {
     const p = spawn(m.command, [...m.args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -98,6 +101,7 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
         const key = `${partition}:${offset}`
         if (seen.has(key)) {
           repeats++
+          repeatsOf.set(partition, (repeatsOf.get(partition) ?? 0) + 1)
           // Judged against the commits acknowledged before the kill: after it, a client may still
           // land commits of what it read (platformatic retries a commit after rejoining).
           const c = committedAtKill?.get(partition) ?? 0
@@ -115,9 +119,15 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
   const exited = procs.map((p) => new Promise<void>((r) => p.on('exit', () => r())))
   const closed = procs.map((p) => new Promise<void>((r) => p.on('close', () => r())))
   let polling = o.pollCommits === true
+  const pollErrors: string[] = []
   const poller = (async () => {
     while (polling) {
-      const fetched = await admin.fetchOffsets({ groupId: o.group, topics: [o.topic] })
+      const fetched = await admin
+        .fetchOffsets({ groupId: o.group, topics: [o.topic] })
+        .catch((e: unknown) => {
+          pollErrors.push(String(e))
+          return []
+        })
       for (const t of fetched) {
         for (const p of t.partitions) {
           const off = Number(p.offset)
@@ -151,6 +161,11 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
       start = end
       if (start !== killAt) continue
       await waitFor('deliveries before the kill', deadline, () => seen.size >= killAt)
+      // Every partition read so far has a commit (kcat auto-commits every 5 s whatever the
+      // setting), so that the kill tests resuming from real commits, not from the beginning.
+      await waitFor(`a commit on every partition before the kill ${pollErrors.slice(0, 1)}`, deadline, () =>
+        deliveries.every((d) => (committed.get(d.partition) ?? 0) > 0),
+      )
       // The victim: the member that owns the most partitions (by their latest delivery).
       const ownerOf = (): Map<number, number> => new Map(deliveries.map((d) => [d.partition, d.member]))
       const owned = o.members.map(() => 0)
@@ -191,7 +206,14 @@ export async function runGroupScenario(o: ScenarioOptions): Promise<ScenarioResu
     }
     assert.equal(total, o.messages)
     if (o.killAt === undefined) assert.equal(repeats, 0, 'no repeats while no member fails')
-    return { delivered: deliveries.length, repeats, handoverMs, elapsedMs: Date.now() - started }
+    const repeated = [...repeatsOf]
+      .sort((a, b) => a[0] - b[0])
+      .map(([partition, n]) => ({
+        partition,
+        repeats: n,
+        committedAtKill: committedAtKill?.get(partition) ?? 0,
+      }))
+    return { delivered: deliveries.length, repeats, repeated, handoverMs, elapsedMs: Date.now() - started }
   } catch (e) {
     const perPartition = new Map<number, number>()
     for (const d of deliveries) perPartition.set(d.partition, (perPartition.get(d.partition) ?? 0) + 1)

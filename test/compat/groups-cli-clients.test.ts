@@ -1,6 +1,6 @@
 /**
  * Debian's clients in consumer groups against a real node process: kcat 1.7.1's balanced
- * consumer (`kcat -G`, librdkafka 2.0.2, auto-commit every 200 ms) and kafka-python 2.0.2's group
+ * consumer (`kcat -G`, librdkafka 2.0.2, auto-commit) and kafka-python 2.0.2's group
  * consumer (manual commits), three members each over 12 partitions: everything delivered exactly
  * once while no one fails, and after a SIGKILL of one member the others take its partitions over
  * within the session timeout and repeat nothing below the last commit (group-scenario.ts).
@@ -99,7 +99,7 @@ for (const [client, members, pollCommits] of [
       timeoutMs: 120_000,
     })
     console.log(
-      `${client} kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms`,
+      `${client} kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms; repeats by partition ${JSON.stringify(r.repeated)}`,
     )
   })
 }

@@ -62,6 +62,6 @@ test('kafkajs: a SIGKILLed member’s partitions move within the session timeout
     timeoutMs: 150_000,
   })
   console.log(
-    `kafkajs kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms`,
+    `kafkajs kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms; repeats by partition ${JSON.stringify(r.repeated)}`,
   )
 })

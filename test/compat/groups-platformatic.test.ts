@@ -64,6 +64,6 @@ test('@platformatic/kafka: a SIGKILLed member’s partitions move within the ses
     timeoutMs: 120_000,
   })
   console.log(
-    `platformatic kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms`,
+    `platformatic kill: handover ${r.handoverMs} ms, ${r.repeats} repeats (after the last commit), ${r.elapsedMs} ms; repeats by partition ${JSON.stringify(r.repeated)}`,
   )
 })
