@@ -36,12 +36,19 @@ interface ReadResult {
   errors: boolean
 }
 
+/**
+ * A partition answered with an error carries empty records, never null: Kafka sends
+ * MemoryRecords.EMPTY, and librdkafka 2.0.2 rejects a null set as "invalid MessageSetSize -1"
+ * (its test 0034_offset_reset).
+ */
+const EMPTY_RECORDS = new Uint8Array(0)
+
 function partitionAnswer(
   partition: number,
   error: ErrorCode,
   hw: number,
   start: number,
-  records: Uint8Array | null,
+  records: Uint8Array = EMPTY_RECORDS,
 ): Encodable<PartitionData> {
   return {
     partitionIndex: partition,
@@ -69,14 +76,14 @@ async function readAll(broker: Broker, wanted: readonly Wanted[], responseMax: n
     }
     const p = await broker.partition(w.topic, w.partition)
     if (p === undefined) {
-      parts.push(partitionAnswer(w.partition, 'UNKNOWN_TOPIC_OR_PARTITION', -1, -1, null))
+      parts.push(partitionAnswer(w.partition, 'UNKNOWN_TOPIC_OR_PARTITION', -1, -1))
       errors = true
       continue
     }
     const hw = p.log.highWatermark()
     const start = p.log.startOffset()
     if (w.offset < start || w.offset > hw) {
-      parts.push(partitionAnswer(w.partition, 'OFFSET_OUT_OF_RANGE', hw, start, null))
+      parts.push(partitionAnswer(w.partition, 'OFFSET_OUT_OF_RANGE', hw, start))
       errors = true
       continue
     }

@@ -181,6 +181,9 @@ test('fetch sizes: whole batches, at least one batch even above the limits', asy
   assert.equal(records.length, 12 + first.getInt32(8), 'exactly one whole batch')
   const out = await client.send(API.fetch, 12, fetchReq(1, 999n))
   assert.equal(out.responses[0]?.partitions[0]?.errorCode, 1, 'OFFSET_OUT_OF_RANGE')
+  // Regression (librdkafka 0034_offset_reset): an error partition carries empty records, not null.
+  const empty = out.responses[0]?.partitions[0]?.records
+  assert.ok(empty !== null && empty !== undefined && empty.byteLength === 0, 'empty records, not null')
 })
 
 test('ListOffsets: earliest, latest and by timestamp', async () => {
