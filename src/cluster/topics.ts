@@ -13,6 +13,8 @@ export interface TopicConfig {
   segmentBytes: number
   maxMessageBytes: number
   cleanupPolicy: CleanupPolicy
+  /** Other Kafka topic settings, accepted and reported but not acted on yet. */
+  other?: Readonly<Record<string, string>>
 }
 
 export interface TopicInfo {
@@ -64,6 +66,39 @@ export const TOPIC_CONFIG_NAMES = [
 ] as const
 
 export type TopicConfigName = (typeof TOPIC_CONFIG_NAMES)[number]
+
+/**
+ * Kafka topic settings Petrel accepts and reports but does not act on yet, so that clients and
+ * tools that set them (librdkafka's admin tests set compression.type, for one) keep working.
+ */
+export const PASSIVE_CONFIG_NAMES: ReadonlySet<string> = new Set([
+  'compression.type',
+  'delete.retention.ms',
+  'file.delete.delay.ms',
+  'flush.messages',
+  'flush.ms',
+  'follower.replication.throttled.replicas',
+  'index.interval.bytes',
+  'leader.replication.throttled.replicas',
+  'local.retention.bytes',
+  'local.retention.ms',
+  'max.compaction.lag.ms',
+  'message.downconversion.enable',
+  'message.format.version',
+  'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms',
+  'message.timestamp.difference.max.ms',
+  'message.timestamp.type',
+  'min.cleanable.dirty.ratio',
+  'min.compaction.lag.ms',
+  'min.insync.replicas',
+  'preallocate',
+  'remote.storage.enable',
+  'segment.index.bytes',
+  'segment.jitter.ms',
+  'segment.ms',
+  'unclean.leader.election.enable',
+])
 
 const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/
 
@@ -119,8 +154,17 @@ export function applyConfig(config: TopicConfig, name: string, value: string | n
       }
       next.cleanupPolicy = 'delete'
       return next
-    default:
-      throw new TopicError('INVALID_CONFIG', `unknown topic config '${name}'`)
+    default: {
+      if (!PASSIVE_CONFIG_NAMES.has(name))
+        throw new TopicError('INVALID_CONFIG', `unknown topic config '${name}'`)
+      const other = { ...(config.other ?? {}) }
+      if (value === null) delete other[name]
+      else if (value.length > limits.codecStringBytesMax)
+        throw new TopicError('INVALID_CONFIG', `${name} is too long`)
+      else other[name] = value
+      next.other = other
+      return next
+    }
   }
 }
 

@@ -9,6 +9,8 @@ import type { ConfChange, ConfState } from './types.js'
 export class Membership {
   private votersSet = new Set<NodeId>()
   private learnersSet = new Set<NodeId>()
+  /** votersSet sorted, recomputed on every change: read on every commit decision. */
+  private votersSorted: readonly NodeId[] = []
 
   constructor(cs: ConfState) {
     this.restore(cs)
@@ -18,10 +20,15 @@ export class Membership {
     this.votersSet = new Set(cs.voters)
     this.learnersSet = new Set(cs.learners)
     for (const id of this.learnersSet) assert(!this.votersSet.has(id), `node ${id} is both voter and learner`)
+    this.changed()
   }
 
-  voters(): NodeId[] {
-    return [...this.votersSet].sort((a, b) => a - b)
+  private changed(): void {
+    this.votersSorted = [...this.votersSet].sort((a, b) => a - b)
+  }
+
+  voters(): readonly NodeId[] {
+    return this.votersSorted
   }
 
   all(): NodeId[] {
@@ -72,9 +79,10 @@ export class Membership {
       this.votersSet.delete(cc.nodeId)
       this.learnersSet.delete(cc.nodeId)
     }
+    this.changed()
   }
 
   confState(): ConfState {
-    return { voters: this.voters(), learners: [...this.learnersSet].sort((a, b) => a - b) }
+    return { voters: [...this.votersSorted], learners: [...this.learnersSet].sort((a, b) => a - b) }
   }
 }

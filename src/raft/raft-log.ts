@@ -152,6 +152,10 @@ export class RaftLog {
     return Math.max(this.applied + 1, this.firstIndex()) <= this.committed
   }
 
+  hasUnstableEntries(): boolean {
+    return this.unstable.length > 0
+  }
+
   unstableEntries(): Entry[] {
     return [...this.unstable]
   }

@@ -2,7 +2,8 @@
  * The Raft state machine (etcd-io/raft's raft + RawNode in one). Inputs: tick, step, propose,
  * proposeConfChange, transferLeadership, readIndex, campaign. Output: a Ready, which the caller
  * persists, sends and applies before calling advance. See README.md for the contract and the
- * invariants. Leader-only bookkeeping (progress, reads) lives in leader.ts.
+ * invariants. Per-follower progress, the log, membership and pending reads are in their own
+ * files; this one decides.
  */
 import { assert } from '../lib/assert.js'
 import { type NodeId, type Term, term as toTerm } from '../lib/branded.js'
@@ -161,12 +162,12 @@ export class RawNode {
     return (
       this.msgs.length > 0 ||
       this.readStates.length > 0 ||
-      this.log.unstableEntries().length > 0 ||
+      this.log.hasUnstableEntries() ||
       this.log.unstableSnapshot() !== undefined ||
       this.log.hasNextCommitted() ||
       !sameHardState(this.hardState(), this.prevHardState) ||
-      this.softState().leader !== this.prevSoftState.leader ||
-      this.softState().role !== this.prevSoftState.role
+      this.lead !== this.prevSoftState.leader ||
+      this.role !== this.prevSoftState.role
     )
   }
 
@@ -699,9 +700,12 @@ export class RawNode {
 
   // ── output ──────────────────────────────────────────────────────────────────────────────────
 
+  /** Every call site builds a fresh object literal, so completing it in place is safe (and cheaper than a copy). */
   private send(m: Outgoing): void {
-    const full = { ...m, from: this.id, term: m.term ?? this.term } as Message
-    this.msgs.push(full)
+    const full = m as Outgoing & { from: NodeId; term: Term }
+    full.from = this.id
+    if (m.term === undefined) full.term = this.term
+    this.msgs.push(full as Message)
   }
 
   private hardState(): HardState {

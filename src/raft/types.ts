@@ -115,9 +115,8 @@ interface MessageBase {
 }
 
 /**
- * Every message the core sends or receives. `heartbeat`/`heartbeatResp` carry no entries, and
- * those with an empty `context` are interchangeable between groups of a node pair, so a driver
- * may coalesce them.
+ * Every message the core sends or receives. `heartbeat`/`heartbeatResp` carry no entries, only
+ * (term, commit, context), so a driver may coalesce those of many groups between one node pair.
  */
 export type Message =
   | (MessageBase & {

@@ -22,7 +22,7 @@ after(async () => {
 })
 
 test('kafkajs produces 100,000 messages idempotently and reads them back intact', {
-  timeout: 180_000,
+  timeout: 400_000,
 }, async () => {
   const kafka = new Kafka({ brokers: [node.broker], clientId: 'compat-kafkajs', logLevel: logLevel.NOTHING })
   const topic = 'compat-kafkajs'

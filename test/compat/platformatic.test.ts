@@ -22,7 +22,7 @@ after(async () => {
 })
 
 test('@platformatic/kafka produces 100,000 messages idempotently and reads them back intact', {
-  timeout: 180_000,
+  timeout: 400_000,
 }, async () => {
   const topic = 'compat-platformatic'
   const base = { clientId: 'compat-platformatic', bootstrapBrokers: [node.broker], retries: 0 }
@@ -52,7 +52,7 @@ test('@platformatic/kafka produces 100,000 messages idempotently and reads them 
         node: 0,
         maxWaitTime: 100,
         minBytes: 1,
-        maxBytes: 1 << 20,
+        maxBytes: 8 << 20,
         topics: [
           {
             topicId: topic,
@@ -62,7 +62,7 @@ test('@platformatic/kafka produces 100,000 messages idempotently and reads them 
                 fetchOffset: BigInt(read.length),
                 currentLeaderEpoch: -1,
                 lastFetchedEpoch: -1,
-                partitionMaxBytes: 256 << 10,
+                partitionMaxBytes: 4 << 20,
               },
             ],
           },

@@ -20,6 +20,8 @@ export interface BatchSpec {
   baseSequence?: number
   timestamp?: number
   attributes?: number
+  /** Per-record timestamp offsets from `timestamp` (default all 0). */
+  timestampDeltas?: number[]
 }
 
 export function buildBatch(spec: BatchSpec): Uint8Array {
@@ -27,7 +29,7 @@ export function buildBatch(spec: BatchSpec): Uint8Array {
   const records: number[] = []
   spec.values.forEach((value, i) => {
     const body: number[] = [0] // record attributes
-    zigzagVarint(body, 0) // timestamp delta
+    zigzagVarint(body, spec.timestampDeltas?.[i] ?? 0) // timestamp delta
     zigzagVarint(body, i) // offset delta
     zigzagVarint(body, -1) // null key
     const v = Buffer.from(value)
@@ -47,7 +49,7 @@ export function buildBatch(spec: BatchSpec): Uint8Array {
   view.setInt16(21, spec.attributes ?? 0)
   view.setInt32(23, spec.values.length - 1)
   view.setBigInt64(27, BigInt(ts))
-  view.setBigInt64(35, BigInt(ts))
+  view.setBigInt64(35, BigInt(ts + Math.max(0, ...(spec.timestampDeltas ?? [0]))))
   view.setBigInt64(43, BigInt(spec.producerId ?? -1))
   view.setInt16(51, spec.producerEpoch ?? -1)
   view.setInt32(53, spec.baseSequence ?? -1)

@@ -74,9 +74,9 @@ export class KafkajsReader {
       const res = await broker.fetch({
         maxWaitTime: 100,
         minBytes: 1,
-        maxBytes: 1 << 20,
+        maxBytes: 8 << 20,
         isolationLevel: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(next), maxBytes: 256 << 10 }] }],
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(next), maxBytes: 4 << 20 }] }],
       })
       const p = res.responses[0]?.partitions[0]
       assert.ok(p !== undefined, 'fetch answered the partition')

@@ -18,6 +18,7 @@ export const RESOURCE_BROKER = 4
 
 const SOURCE_DYNAMIC_TOPIC = 1
 const SOURCE_DEFAULT = 5
+const TYPE_STRING = 2
 const TYPE_INT = 3
 const TYPE_LONG = 5
 const TYPE_LIST = 7
@@ -34,7 +35,18 @@ export function describeTopicConfigs(
   version: number,
 ): Encodable<DescribeConfigsResourceResult>[] {
   const names = TOPIC_CONFIG_NAMES.filter((n) => keys === null || keys.includes(n))
-  return names.map((name) => {
+  const others = Object.entries(config.other ?? {})
+    .filter(([n]) => keys === null || keys.includes(n))
+    .map(([name, value]) => ({
+      name,
+      value,
+      readOnly: false,
+      isDefault: false,
+      configSource: version >= 1 ? SOURCE_DYNAMIC_TOPIC : -1,
+      isSensitive: false,
+      configType: version >= 3 ? TYPE_STRING : 0,
+    }))
+  const served = names.map((name) => {
     const value = configValue(config, name)
     const isDefault = value === configValue(defaultTopicConfig, name)
     return {
@@ -47,6 +59,7 @@ export function describeTopicConfigs(
       configType: version >= 3 ? typeOf(name) : 0,
     }
   })
+  return [...served, ...others]
 }
 
 export interface ResourceResult {

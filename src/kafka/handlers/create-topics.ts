@@ -2,7 +2,13 @@
  * CreateTopics (19) v0-7. Replication factor must be -1 or 1 on a single node. numPartitions -1
  * takes the assignment count, or the node's default.
  */
-import { TopicError } from '../../cluster/topics.js'
+import {
+  applyConfig,
+  checkPartitionCount,
+  checkTopicName,
+  defaultTopicConfig,
+  TopicError,
+} from '../../cluster/topics.js'
 import type { Encodable } from '../../protocol/kafka/codec.js'
 import {
   type CreatableTopicResult,
@@ -57,12 +63,17 @@ const handler: Handler<CreateTopicsRequest, CreateTopicsResponse> = {
         continue
       }
       const configs = t.configs.map((c): [string, string | null] => [c.name, c.value])
-      if (req.validateOnly) {
-        const exists = broker.topic(t.name) !== undefined
-        topics.push(result(version, t.name, exists ? 'TOPIC_ALREADY_EXISTS' : 'NONE', null, partitions))
-        continue
-      }
       try {
+        if (req.validateOnly) {
+          // The same checks as a real creation, without the creation.
+          checkTopicName(t.name)
+          checkPartitionCount(partitions)
+          configs.reduce((c, [k, v]) => applyConfig(c, k, v), defaultTopicConfig)
+          if (broker.topic(t.name) !== undefined)
+            throw new TopicError('TOPIC_ALREADY_EXISTS', `'${t.name}' exists`)
+          topics.push(result(version, t.name, 'NONE', null, partitions))
+          continue
+        }
         const info = await broker.createTopic(t.name, partitions, configs)
         topics.push(result(version, t.name, 'NONE', null, info.partitions, info.id))
       } catch (e) {

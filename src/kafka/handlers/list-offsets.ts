@@ -1,7 +1,8 @@
 /**
  * ListOffsets (2) v0-5: -1 latest (the high watermark, which is also the last stable offset
- * with no transactions), -2 earliest (log start), otherwise the first batch whose max timestamp
- * is at or after the given time (batch granularity), or -1 when there is none.
+ * with no transactions), -2 earliest (log start), otherwise the first record whose timestamp is
+ * at or after the given time (exact for uncompressed and gzip batches, see timestamps.ts), or -1
+ * when there is none.
  */
 import type { Encodable } from '../../protocol/kafka/codec.js'
 import {
@@ -15,6 +16,22 @@ import {
 import { LEADER_EPOCH } from '../broker.js'
 import { type ErrorCode, kafkaErrorCode } from '../errors.js'
 import { type Handler, served } from '../handler.js'
+import type { PartitionLog } from '../partition-log.js'
+import { firstRecordAtOrAfter } from '../timestamps.js'
+
+/** The log finds the batch; the batch's records give the exact offset where they can be read. */
+async function exactOffsetForTimestamp(
+  log: PartitionLog,
+  ts: number,
+): Promise<{ offset: number; timestamp: number } | null> {
+  const batchFound = log.offsetForTimestamp(ts)
+  if (batchFound === null) return null
+  const bytes = await log.read(batchFound.offset, 1)
+  if (bytes.byteLength === 0) return batchFound
+  const exact = firstRecordAtOrAfter(bytes, ts)
+  if (exact === null || exact.offset < log.startOffset()) return batchFound
+  return exact
+}
 
 const LATEST = -1
 const EARLIEST = -2
@@ -67,7 +84,7 @@ const handler: Handler<ListOffsetsRequest, ListOffsetsResponse> = {
         } else if (ts < 0) {
           partitions.push(answer(index, version, 'INVALID_REQUEST', -1, -1))
         } else {
-          const found = p.log.offsetForTimestamp(ts)
+          const found = await exactOffsetForTimestamp(p.log, ts)
           partitions.push(answer(index, version, 'NONE', found?.offset ?? -1, found?.timestamp ?? -1))
         }
       }

@@ -213,6 +213,58 @@ test('ListOffsets: earliest, latest and by timestamp', async () => {
   assert.equal((await ask(1, 1500n))?.offset, 1n)
   assert.equal((await ask(2, 9999n))?.offset, -1n)
   assert.deepEqual((await ask(0, -1n))?.oldStyleOffsets, [3n])
+  // Inside one batch, the exact record: records at 4000, 4010, 4020.
+  await client.send(API.produce, 7, {
+    acks: -1,
+    timeoutMs: 5000,
+    topicData: [
+      {
+        name: 'times',
+        partitionData: [
+          {
+            index: 0,
+            records: buildBatch({ values: ['a', 'b', 'c'], timestamp: 4000, timestampDeltas: [0, 10, 20] }),
+          },
+        ],
+      },
+    ],
+  })
+  const exact = await ask(5, 4005n)
+  assert.deepEqual([exact?.offset, exact?.timestamp], [4n, 4010n])
+})
+
+test('CreateTopics validate-only runs the same checks and creates nothing', async () => {
+  const res = await client.send(API.createTopics, 4, {
+    topics: [
+      {
+        name: 'v-ok',
+        numPartitions: 2,
+        replicationFactor: 1,
+        configs: [{ name: 'compression.type', value: 'lz4' }],
+      },
+      {
+        name: 'v-bad',
+        numPartitions: 2,
+        replicationFactor: 1,
+        configs: [{ name: 'dummy.doesntexist', value: 'x' }],
+      },
+      { name: 'v-parts', numPartitions: 0, replicationFactor: 1 },
+    ],
+    validateOnly: true,
+  })
+  assert.deepEqual(
+    res.topics.map((t) => [t.name, t.errorCode]),
+    [
+      ['v-ok', 0],
+      ['v-bad', 40],
+      ['v-parts', 37],
+    ],
+  )
+  const meta = await client.send(API.metadata, 9, {
+    topics: [{ name: 'v-ok' }],
+    allowAutoTopicCreation: false,
+  })
+  assert.equal(meta.topics[0]?.errorCode, 3, 'nothing was created')
 })
 
 test('configs, partitions and DeleteRecords', async () => {
@@ -236,12 +288,23 @@ test('configs, partitions and DeleteRecords', async () => {
     ],
   })
   assert.equal(bad.responses[0]?.errorCode, 40, 'INVALID_CONFIG')
+  const passive = await client.send(API.incAlter, 1, {
+    resources: [
+      {
+        resourceType: 2,
+        resourceName: 't',
+        configs: [{ name: 'compression.type', configOperation: 0, value: 'lz4' }],
+      },
+    ],
+  })
+  assert.equal(passive.responses[0]?.errorCode, 0, 'other Kafka settings are accepted')
   const described = await client.send(API.describeConfigs, 4, {
     resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }],
   })
   const configs = new Map(described.results[0]?.configs.map((c) => [c.name, c.value]))
   assert.equal(configs.get('retention.ms'), '1234')
   assert.equal(configs.get('cleanup.policy'), 'delete')
+  assert.equal(configs.get('compression.type'), 'lz4')
   const grown = await client.send(API.createPartitions, 0, {
     topics: [{ name: 't', count: 3, assignments: null }],
     timeoutMs: 1000,
