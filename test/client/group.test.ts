@@ -129,3 +129,60 @@ describe('consumer groups against a node', () => {
     await c.close()
   })
 })
+
+describe('a mixed group: a Petrel consumer beside a kafkajs consumer', () => {
+  test('they share 4 partitions (RoundRobinAssigner) and consume 400 messages once between them', async () => {
+    const kafkajs = (await import('kafkajs')).default
+    const topic = 'g-mixed'
+    await client.admin().createTopics([{ name: topic, partitions: 4 }])
+    await client
+      .producer()
+      .send({ topic, messages: Array.from({ length: 400 }, (_, i) => ({ key: `k${i}`, value: `${i}` })) })
+    const seen: string[] = []
+    const ours = client.consumer({
+      groupId: 'grp-mixed',
+      autoOffsetReset: 'earliest',
+      assignors: ['RoundRobinAssigner'],
+      maxWaitMs: 50,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 200,
+    })
+    const kafka = new kafkajs.Kafka({
+      brokers: [n.bootstrap],
+      clientId: 'mixed',
+      logLevel: kafkajs.logLevel.NOTHING,
+    })
+    const theirs = kafka.consumer({
+      groupId: 'grp-mixed',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 200,
+      maxWaitTimeInMs: 50,
+    })
+    await theirs.connect()
+    await theirs.subscribe({ topic, fromBeginning: true })
+    const theirPartitions = new Set<number>()
+    await theirs.run({
+      eachMessage: async ({ partition, message }) => {
+        theirPartitions.add(partition)
+        seen.push(message.value?.toString() ?? '')
+      },
+    })
+    await ours.subscribe([topic])
+    const ourMessages: ConsumerMessage[] = []
+    const pump = (async () => {
+      for await (const m of ours) {
+        ourMessages.push(m)
+        seen.push(m.value?.toString() ?? '')
+      }
+    })()
+    await until(() => new Set(seen).size === 400, 30_000)
+    assert.equal(seen.length, 400, 'each message once')
+    assert.ok(ourMessages.length > 0, 'ours consumed some')
+    assert.ok(theirPartitions.size > 0, 'kafkajs consumed some')
+    // kafkajs may own everything before we join; afterwards the plan splits 4 partitions 2 / 2.
+    await until(() => ours.assignment().length === 2, 10_000)
+    await ours.close()
+    await theirs.disconnect()
+    await pump
+  })
+})
