@@ -149,6 +149,7 @@ export class Producer {
   private unsettled = 0
   private lingerTimer: NodeJS.Timeout | null = null
   private drainTimer: NodeJS.Timeout | null = null
+  private drainTimerAt = 0
   private draining = false
   private drainAgain = false
   private closed = false
@@ -408,8 +409,14 @@ export class Producer {
     }
   }
 
+  /** Drains again in `ms`; an earlier wake-up already set stands, a later one is brought forward. */
   private wakeAt(ms: number): void {
-    if (this.drainTimer !== null) return
+    const at = Date.now() + Math.max(1, ms)
+    if (this.drainTimer !== null) {
+      if (this.drainTimerAt <= at) return
+      clearTimeout(this.drainTimer)
+    }
+    this.drainTimerAt = at
     this.drainTimer = setTimeout(
       () => {
         this.drainTimer = null
