@@ -31,7 +31,7 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
-describe('consumer groups against a node', () => {
+describe('consumer groups against a node', { timeout: 90_000 }, () => {
   for (const assignor of ['range', 'roundrobin'] as const) {
     test(`two members (${assignor}) split 4 partitions; all 400 messages consumed once; close leaves and commits`, async () => {
       const topic = `g-${assignor}`
@@ -130,7 +130,7 @@ describe('consumer groups against a node', () => {
   })
 })
 
-describe('a mixed group: a Petrel consumer beside a kafkajs consumer', () => {
+describe('a mixed group: a Petrel consumer beside a kafkajs consumer', { timeout: 90_000 }, () => {
   test('they split 4 partitions 2 / 2 (RoundRobinAssigner) and consume 400 messages once between them', async () => {
     const kafkajs = (await import('kafkajs')).default
     const topic = 'g-mixed'
