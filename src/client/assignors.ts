@@ -11,7 +11,13 @@ import { CodecError } from '../protocol/codec-error.js'
 import { Reader } from '../protocol/primitives/reader.js'
 import { Writer } from '../protocol/primitives/writer.js'
 
-export type AssignorName = 'range' | 'roundrobin'
+/**
+ * 'RoundRobinAssigner' is kafkajs's name for its round robin, whose decisions equal Kafka's
+ * roundrobin when every member subscribes to the same topics (kafkajs deals partitions in topic
+ * order to members sorted by id); offering it lets a Petrel consumer share a group with kafkajs's
+ * default configuration.
+ */
+export type AssignorName = 'range' | 'roundrobin' | 'RoundRobinAssigner'
 
 export interface Subscription {
   topics: string[]
@@ -143,4 +149,10 @@ export function roundRobinAssign(input: AssignInput): Map<string, Assignment> {
 
 export function assign(name: AssignorName, input: AssignInput): Map<string, Assignment> {
   return name === 'range' ? rangeAssign(input) : roundRobinAssign(input)
+}
+
+export const assignorNames: readonly AssignorName[] = ['range', 'roundrobin', 'RoundRobinAssigner']
+
+export function isAssignorName(s: string): s is AssignorName {
+  return (assignorNames as readonly string[]).includes(s)
 }

@@ -8,6 +8,7 @@
  * - at most one fetch per broker is outstanding, and the buffer of fetched, unyielded messages is
  *   bounded by maxBufferedMessages (fetching waits until the iterator drains it).
  */
+import { limits } from '../config/limits.js'
 import { ErrorCode } from '../protocol/kafka/generated/errors.js'
 import { ApiKey } from '../protocol/kafka/generated/index.js'
 import type { FetchResponse } from '../protocol/kafka/generated/fetch.js'
@@ -85,7 +86,11 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
         ['earliest', 'latest'],
         'latest',
       ),
-      maxWaitMs: intOption('maxWaitMs', all.maxWaitMs, { min: 0, max: 30_000, fallback: 500 }),
+      maxWaitMs: intOption('maxWaitMs', all.maxWaitMs, {
+        min: 0,
+        max: limits.fetchMaxWaitMsMax,
+        fallback: 500,
+      }),
       minBytes: intOption('minBytes', all.minBytes, { min: 1, max: 100 * 1024 * 1024, fallback: 1 }),
       maxBytes: intOption('maxBytes', all.maxBytes, {
         min: 1024,
@@ -99,7 +104,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
       }),
       maxBufferedMessages: intOption('maxBufferedMessages', all.maxBufferedMessages, {
         min: 1,
-        max: 10_000_000,
+        max: limits.clientBufferedMessagesMax,
         fallback: 100_000,
       }),
     }

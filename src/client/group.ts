@@ -14,7 +14,9 @@ import { ApiKey } from '../protocol/kafka/generated/index.js'
 import {
   type AssignorName,
   assign,
+  assignorNames,
   decodeAssignment,
+  isAssignorName,
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
@@ -32,7 +34,8 @@ export interface GroupOptions {
   heartbeatIntervalMs?: number
   autoCommit?: boolean
   autoCommitIntervalMs?: number
-  /** Assignors offered, in preference order. Default ['range', 'roundrobin']. */
+  /** Assignors offered, in preference order. Default ['range', 'roundrobin'] (Kafka's names);
+   * add 'RoundRobinAssigner' to share a group with kafkajs's default. */
   assignors?: AssignorName[]
 }
 
@@ -74,7 +77,7 @@ export function groupConfig(o: Record<string, unknown>): GroupConfig | null {
   if (!Array.isArray(assignorsRaw) || assignorsRaw.length === 0) {
     throw new PetrelError(
       'INVALID_OPTION',
-      "assignors must be a non-empty array of 'range' | 'roundrobin'",
+      "assignors must be a non-empty array of 'range' | 'roundrobin' | 'RoundRobinAssigner'",
       false,
     )
   }
@@ -100,7 +103,7 @@ export function groupConfig(o: Record<string, unknown>): GroupConfig | null {
       fallback: 5_000,
     }),
     assignors: assignorsRaw.map((a: unknown) =>
-      oneOf<AssignorName>('assignors[]', a, ['range', 'roundrobin'], 'range'),
+      oneOf<AssignorName>('assignors[]', a, assignorNames, 'range'),
     ),
   }
 }
@@ -387,8 +390,10 @@ export class GroupMember {
         if (!(e instanceof KafkaError) || e.kafkaCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw e
       }
     }
-    const name = protocol === 'roundrobin' ? 'roundrobin' : 'range'
-    const plan = assign(name, { members: subs, partitionCounts: counts })
+    const plan = assign(isAssignorName(protocol) ? protocol : 'range', {
+      members: subs,
+      partitionCounts: counts,
+    })
     return [...plan].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }))
   }
 

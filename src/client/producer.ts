@@ -91,13 +91,17 @@ export function producerConfig(options: unknown, defaultRetries: number): Config
       max: limits.recordBatchBytesConfigurableMax,
       fallback: 64 * 1024,
     }),
-    maxInFlight: intOption('maxInFlight', o.maxInFlight, { min: 1, max: 5, fallback: 5 }),
+    maxInFlight: intOption('maxInFlight', o.maxInFlight, {
+      min: 1,
+      max: limits.clientInflightBatchesPerPartitionMax,
+      fallback: limits.clientInflightBatchesPerPartitionMax,
+    }),
     retries: intOption('retries', o.retries, { min: 0, max: 1_000_000, fallback: defaultRetries }),
     ackTimeoutMs: intOption('ackTimeoutMs', o.ackTimeoutMs, { min: 1, max: 3_600_000, fallback: 30_000 }),
     partitioner: oneOf<NullKeyStrategy>('partitioner', o.partitioner, ['sticky', 'round-robin'], 'sticky'),
     bufferBytesMax: intOption('bufferBytesMax', o.bufferBytesMax, {
       min: 1024,
-      max: 2 ** 40,
+      max: limits.clientBufferBytesMax,
       fallback: 64 * 1024 * 1024,
     }),
   }
@@ -145,6 +149,7 @@ export class Producer {
   private unsettled = 0
   private lingerTimer: NodeJS.Timeout | null = null
   private drainTimer: NodeJS.Timeout | null = null
+  private drainTimerAt = 0
   private draining = false
   private drainAgain = false
   private closed = false
@@ -404,8 +409,14 @@ export class Producer {
     }
   }
 
+  /** Drains again in `ms`; an earlier wake-up already set stands, a later one is brought forward. */
   private wakeAt(ms: number): void {
-    if (this.drainTimer !== null) return
+    const at = Date.now() + Math.max(1, ms)
+    if (this.drainTimer !== null) {
+      if (this.drainTimerAt <= at) return
+      clearTimeout(this.drainTimer)
+    }
+    this.drainTimerAt = at
     this.drainTimer = setTimeout(
       () => {
         this.drainTimer = null

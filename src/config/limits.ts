@@ -74,6 +74,14 @@ export const limits = {
   groupOffsetMetadataBytesMax: 4 * KiB,
   groupsMax: 100_000,
 
+  // ── client ──────────────────────────────────────────────────────────────────────────────────
+  /** Batches one producer keeps in flight per partition (upper bound of its maxInFlight). */
+  clientInflightBatchesPerPartitionMax: 5,
+  /** Record bytes one producer may queue before send waits (upper bound of bufferBytesMax). */
+  clientBufferBytesMax: 1024 * MiB,
+  /** Fetched, unyielded messages one consumer holds (upper bound of maxBufferedMessages). */
+  clientBufferedMessagesMax: 10_000_000,
+
   // ── raft ────────────────────────────────────────────────────────────────────────────────────
   raftInflightMessagesMax: 256,
   raftInflightBytesMax: 128 * MiB,
@@ -121,6 +129,10 @@ assert(
 assert(
   limits.segmentBytesMax + limits.recordBatchBytesConfigurableMax < 2 ** 32,
   'a position inside a segment fits the u32 of an index entry',
+)
+assert(
+  limits.clientInflightBatchesPerPartitionMax <= limits.producerBatchesRetained,
+  'a broker remembers every batch an idempotent producer may have in flight, so a retry is recognised',
 )
 assert(limits.responseBytesMax <= 0x7fffffff, 'a response size fits the int32 frame length')
 assert(limits.frameBytesMax <= 0x7fffffff, 'a request size fits the int32 frame length')

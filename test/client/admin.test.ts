@@ -15,7 +15,7 @@ after(async () => {
   await n.stop()
 })
 
-describe('admin against a node', () => {
+describe('admin against a node', { timeout: 90_000 }, () => {
   test('create, list, describe, add partitions, delete topics', async () => {
     const admin = client.admin()
     await admin.createTopics([

@@ -31,7 +31,7 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
-describe('consumer groups against a node', () => {
+describe('consumer groups against a node', { timeout: 90_000 }, () => {
   for (const assignor of ['range', 'roundrobin'] as const) {
     test(`two members (${assignor}) split 4 partitions; all 400 messages consumed once; close leaves and commits`, async () => {
       const topic = `g-${assignor}`
@@ -127,5 +127,69 @@ describe('consumer groups against a node', () => {
     if (raced === 'paused') assert.equal((await late).value?.offset, 8)
     assert.throws(() => c.seek({ topic: 'other', partition: 0, offset: 1 }), { code: 'INVALID_ARGUMENT' })
     await c.close()
+  })
+})
+
+describe('a mixed group: a Petrel consumer beside a kafkajs consumer', { timeout: 90_000 }, () => {
+  test('they split 4 partitions 2 / 2 (RoundRobinAssigner) and consume 400 messages once between them', async () => {
+    const kafkajs = (await import('kafkajs')).default
+    const topic = 'g-mixed'
+    await client.admin().createTopics([{ name: topic, partitions: 4 }])
+    const seen: string[] = []
+    const ours = client.consumer({
+      groupId: 'grp-mixed',
+      autoOffsetReset: 'earliest',
+      assignors: ['RoundRobinAssigner'],
+      maxWaitMs: 50,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 200,
+    })
+    const kafka = new kafkajs.Kafka({
+      brokers: [n.bootstrap],
+      clientId: 'mixed',
+      logLevel: kafkajs.logLevel.NOTHING,
+    })
+    const theirs = kafka.consumer({
+      groupId: 'grp-mixed',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 200,
+      maxWaitTimeInMs: 50,
+    })
+    const theirPartitions = new Set<number>()
+    const ourMessages: ConsumerMessage[] = []
+    let pump: Promise<void> = Promise.resolve()
+    try {
+      await theirs.connect()
+      await theirs.subscribe({ topic, fromBeginning: true })
+      await theirs.run({
+        eachMessage: async ({ partition, message }) => {
+          theirPartitions.add(partition)
+          seen.push(message.value?.toString() ?? '')
+        },
+      })
+      await ours.subscribe([topic])
+      pump = (async () => {
+        for await (const m of ours) {
+          ourMessages.push(m)
+          seen.push(m.value?.toString() ?? '')
+        }
+      })()
+      // Produce only once both are members, so that both have work.
+      await until(() => ours.assignment().length === 2, 15_000)
+      await client
+        .producer()
+        .send({ topic, messages: Array.from({ length: 400 }, (_, i) => ({ key: `k${i}`, value: `${i}` })) })
+      await until(() => new Set(seen).size === 400, 30_000)
+      assert.equal(seen.length, 400, 'each message once')
+      const ourPartitions = new Set(ourMessages.map((m) => m.partition))
+      assert.equal(ourPartitions.size, 2, 'ours read its two partitions')
+      assert.equal(theirPartitions.size, 2, 'kafkajs read the other two')
+      for (const p of ourPartitions)
+        assert.ok(!theirPartitions.has(p), `partition ${p} read by one member only`)
+    } finally {
+      await ours.close()
+      await theirs.disconnect()
+      await pump
+    }
   })
 })

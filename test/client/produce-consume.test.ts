@@ -27,7 +27,7 @@ async function take(
   return out
 }
 
-describe('producer and assigned consumer against a node', () => {
+describe('producer and assigned consumer against a node', { timeout: 90_000 }, () => {
   test('send resolves to consecutive offsets; an assigned consumer reads them back in order', async () => {
     await client.admin().createTopics([{ name: 'basic', partitions: 1 }])
     const producer = client.producer({ lingerMs: 2 })

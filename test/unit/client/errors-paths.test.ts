@@ -36,7 +36,7 @@ function produceOk(body: unknown, baseOffset: bigint) {
   }
 }
 
-describe('producer error paths', () => {
+describe('producer error paths', { timeout: 90_000 }, () => {
   test('NOT_LEADER: metadata is refreshed and the batch is retried', async () => {
     let produces = 0
     const { b, c } = await setup((b, api, body) => {
@@ -149,7 +149,7 @@ describe('producer error paths', () => {
   })
 })
 
-describe('group error paths', () => {
+describe('group error paths', { timeout: 90_000 }, () => {
   test('COORDINATOR_NOT_AVAILABLE, MEMBER_ID_REQUIRED and REBALANCE_IN_PROGRESS are retried through to an assignment', async () => {
     let finds = 0
     let joins = 0
@@ -256,7 +256,7 @@ describe('group error paths', () => {
   })
 })
 
-describe('admin error paths', () => {
+describe('admin error paths', { timeout: 90_000 }, () => {
   test('createTopics surfaces TOPIC_ALREADY_EXISTS as a typed, non-retriable error', async () => {
     const { c } = await setup((_b, api) => {
       if (api === ApiKey.CreateTopics)
@@ -278,7 +278,7 @@ describe('admin error paths', () => {
   })
 })
 
-describe('connection', () => {
+describe('connection', { timeout: 90_000 }, () => {
   test('versions: the highest both sides serve is used', async () => {
     const { b, c } = await setup((b, api, body) => {
       if (api === ApiKey.ApiVersions) {
@@ -327,7 +327,7 @@ describe('connection', () => {
   })
 })
 
-describe('consumer error paths', () => {
+describe('consumer error paths', { timeout: 90_000 }, () => {
   test('fetch NOT_LEADER refreshes metadata and fetches again', async () => {
     let fetches = 0
     const records = encodeRecordBatch({

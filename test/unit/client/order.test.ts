@@ -26,7 +26,9 @@ after(async () => {
 })
 
 for (const seed of [1, 2, 3]) {
-  test(`1,000 in-flight sends keep per-partition order through refusals and lost answers (seed ${seed})`, async () => {
+  test(`1,000 in-flight sends keep per-partition order through refusals and lost answers (seed ${seed})`, {
+    timeout: 90_000,
+  }, async () => {
     const prng = createPrng(seed)
     const logs = new Map<number, { values: string[]; batches: Entry[] }>()
     for (let p = 0; p < 3; p++) logs.set(p, { values: [], batches: [] })
