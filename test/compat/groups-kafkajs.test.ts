@@ -12,13 +12,20 @@ import { repoRoot } from '../helpers/repo.js'
 import { type Member, runGroupScenario } from './group-scenario.js'
 
 const SESSION_MS = 6_000
+/**
+ * Runs where no member fails use a long session: on a loaded 2-core machine a member can stall
+ * past a 6 s session, and the rebalance that follows legitimately re-delivers uncommitted messages,
+ * which is not what the exactly-once check is about. The kill runs keep the short session, since
+ * they measure the handover.
+ */
+const STEADY_SESSION_MS = 30_000
 let node: NodeProcess
 
-function members(client: string, topic: string, group: string): Member[] {
+function members(client: string, topic: string, group: string, sessionMs = SESSION_MS): Member[] {
   const worker = join(repoRoot(), 'dist', 'test', 'compat', 'group-worker.js')
   return [0, 1, 2].map(() => ({
     command: process.execPath,
-    args: [worker, client, node.broker, topic, group, String(SESSION_MS)],
+    args: [worker, client, node.broker, topic, group, String(sessionMs)],
   }))
 }
 
@@ -40,8 +47,8 @@ test('kafkajs: 3 members over 12 partitions consume 100,000 messages exactly onc
     group: 'g-kafkajs',
     partitions: 12,
     messages: 100_000,
-    members: members('kafkajs', 'groups-kafkajs', 'g-kafkajs'),
-    sessionTimeoutMs: SESSION_MS,
+    members: members('kafkajs', 'groups-kafkajs', 'g-kafkajs', STEADY_SESSION_MS),
+    sessionTimeoutMs: STEADY_SESSION_MS,
     timeoutMs: 150_000,
   })
   console.log(`kafkajs group: ${r.delivered} deliveries, ${r.repeats} repeats, ${r.elapsedMs} ms`)

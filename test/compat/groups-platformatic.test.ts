@@ -12,15 +12,22 @@ import { repoRoot } from '../helpers/repo.js'
 import { type Member, runGroupScenario } from './group-scenario.js'
 
 const SESSION_MS = 6_000
+/**
+ * Runs where no member fails use a long session: on a loaded 2-core machine a member can stall
+ * past a 6 s session, and the rebalance that follows legitimately re-delivers uncommitted messages,
+ * which is not what the exactly-once check is about. The kill runs keep the short session, since
+ * they measure the handover.
+ */
+const STEADY_SESSION_MS = 30_000
 /** A commit per message makes this client slower to drive; fewer messages keep the run short. */
 const MESSAGES = 6_000
 let node: NodeProcess
 
-function members(topic: string, group: string): Member[] {
+function members(topic: string, group: string, sessionMs = SESSION_MS): Member[] {
   const worker = join(repoRoot(), 'dist', 'test', 'compat', 'group-worker.js')
   return [0, 1, 2].map(() => ({
     command: process.execPath,
-    args: [worker, 'platformatic', node.broker, topic, group, String(SESSION_MS)],
+    args: [worker, 'platformatic', node.broker, topic, group, String(sessionMs)],
   }))
 }
 
@@ -42,8 +49,8 @@ test(`@platformatic/kafka: 3 members over 12 partitions consume ${MESSAGES} mess
     group: 'g-platformatic',
     partitions: 12,
     messages: MESSAGES,
-    members: members('groups-platformatic', 'g-platformatic'),
-    sessionTimeoutMs: SESSION_MS,
+    members: members('groups-platformatic', 'g-platformatic', STEADY_SESSION_MS),
+    sessionTimeoutMs: STEADY_SESSION_MS,
     timeoutMs: 120_000,
   })
   console.log(`platformatic group: ${r.delivered} deliveries, ${r.repeats} repeats, ${r.elapsedMs} ms`)
