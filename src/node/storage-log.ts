@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { limits } from '../config/limits.js'
 import type { Logger } from '../io/log.js'
 import { NodeFileSystem } from '../io/impl/node-fs.js'
+import { isInternalTopic } from '../kafka/handlers/group-service.js'
 import type { PartitionLog, PartitionLogs } from '../kafka/partition-log.js'
 import type { Offset, Term } from '../lib/branded.js'
 import type { TopicConfig } from '../cluster/topics.js'
@@ -263,7 +264,9 @@ export class StorageLogs implements PartitionLogs {
     let deleted = 0
     try {
       for (const { topic, log } of this.open_.values()) {
-        const config = this.options.configOf(topic)
+        // __consumer_offsets is compacted in Kafka, never expired: deleting its old segments
+        // would forget committed offsets of quiet groups. It is not compacted here yet either.
+        const config = isInternalTopic(topic) ? undefined : this.options.configOf(topic)
         if (config === undefined) continue
         try {
           deleted += await (await log).applyRetention(config, this.options.nowMs())

@@ -87,3 +87,27 @@ test('a log reopened after a torn write keeps every whole batch and continues it
   assert.equal((await logs3.open('t', 0)).startOffset(), 4, 'DeleteRecords is durable')
   await logs3.closeAll()
 })
+
+test('a batch storage would refuse takes no offset, so the promised offsets stay exact', async () => {
+  const d = dir()
+  const logs = new StorageLogs({
+    dataDir: d,
+    log: silentLogger,
+    configOf: () => defaultTopicConfig,
+    nowMs: Date.now,
+  })
+  const log = await logs.open('t', 0)
+  const first = log.append(buildBatch({ values: ['a', 'b'] }), 0)
+  const bad = buildBatch({ values: ['c'] })
+  bad[bad.byteLength - 1] = (bad[bad.byteLength - 1] as number) ^ 1
+  const refused = log.append(bad, 0)
+  assert.equal(refused.baseOffset, -1)
+  await assert.rejects(refused.durable)
+  const second = log.append(buildBatch({ values: ['d'] }), 0)
+  await Promise.all([first.durable, second.durable])
+  assert.deepEqual([first.baseOffset, second.baseOffset], [0, 2])
+  assert.equal(log.highWatermark(), 3)
+  const found = await log.offsetForTimestamp(0)
+  assert.equal(found?.offset, 0)
+  await logs.closeAll()
+})
