@@ -1,6 +1,6 @@
 /**
- * What the Kafka front door needs from one partition's log. The storage engineer's PartitionLog
- * implements the same shape; until it lands, node/file-log.ts does.
+ * What the Kafka front door needs from one partition's log. node/storage-log.ts implements it on
+ * the segmented storage engine (src/storage).
  */
 import type { BatchHeader } from '../protocol/records/header.js'
 
@@ -22,7 +22,7 @@ export interface PartitionLog {
    */
   read(offset: number, maxBytes: number): Promise<Uint8Array>
   /** The first batch whose max timestamp is at or after `timestampMs`. */
-  offsetForTimestamp(timestampMs: number): { offset: number; timestamp: number } | null
+  offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null>
   /** Makes offsets below `offset` unreadable. */
   truncatePrefix(offset: number): Promise<void>
   /** Headers of the batches present at open, oldest first (rebuilds producer state). */

@@ -15,11 +15,13 @@ import { Broker } from '../kafka/broker.js'
 import { serveKafka } from '../kafka/front-door.js'
 import { allHandlers } from '../kafka/handlers/index.js'
 import { Router } from '../kafka/router.js'
-import { FileLogs } from './file-log.js'
+import { StorageLogs } from './storage-log.js'
 import { GroupsDriver } from './groups-driver.js'
 import { MetadataFile } from './metadata-file.js'
 
 export interface NodeOptions {
+  /** How often retention runs over the open logs, in ms. Default 300000 (Kafka's). */
+  retentionCheckIntervalMs?: number
   /** Where topics, logs and the cluster id live. Default ./petrel-data. */
   dataDir?: string
   /** Address the Kafka listener binds. Default 127.0.0.1. */
@@ -76,7 +78,15 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
   await mkdir(dataDir, { recursive: true })
   const clusterId = await clusterIdOf(dataDir)
   const metadata = await MetadataFile.open(join(dataDir, 'metadata'))
-  const logs = new FileLogs(dataDir, log)
+  const logs = new StorageLogs({
+    dataDir,
+    log,
+    configOf: (topic) => metadata.state().topics.get(topic)?.config,
+    nowMs: () => systemClock.nowMs(),
+    ...(options.retentionCheckIntervalMs === undefined
+      ? {}
+      : { retentionCheckIntervalMs: options.retentionCheckIntervalMs }),
+  })
   const server = new NodeNetServer()
   const advertisedHost = options.advertisedHost ?? (WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host)
   const settings = {

@@ -3,12 +3,17 @@ import { join } from 'node:path'
 import { systemClock } from '../../src/io/impl/clock.js'
 import { silentLogger } from '../../src/io/log.js'
 import { Broker } from '../../src/kafka/broker.js'
-import { FileLogs } from '../../src/node/file-log.js'
+import { StorageLogs } from '../../src/node/storage-log.js'
 import { MetadataFile } from '../../src/node/metadata-file.js'
 
 export async function openBroker(dir: string): Promise<{ broker: Broker; close(): Promise<void> }> {
   const metadata = await MetadataFile.open(join(dir, 'metadata'))
-  const logs = new FileLogs(dir, silentLogger)
+  const logs = new StorageLogs({
+    dataDir: dir,
+    log: silentLogger,
+    configOf: (topic) => metadata.state().topics.get(topic)?.config,
+    nowMs: Date.now,
+  })
   const settings = {
     nodeId: 0,
     advertisedHost: '127.0.0.1',

@@ -24,7 +24,7 @@ async function exactOffsetForTimestamp(
   log: PartitionLog,
   ts: number,
 ): Promise<{ offset: number; timestamp: number } | null> {
-  const batchFound = log.offsetForTimestamp(ts)
+  const batchFound = await log.offsetForTimestamp(ts)
   if (batchFound === null) return null
   const bytes = await log.read(batchFound.offset, 1)
   if (bytes.byteLength === 0) return batchFound

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { defaultTopicConfig } from '../../../src/cluster/topics.js'
 import { silentLogger } from '../../../src/io/log.js'
-import { FileLogs } from '../../../src/node/file-log.js'
+import { StorageLogs } from '../../../src/node/storage-log.js'
 import { MetadataFile } from '../../../src/node/metadata-file.js'
 import { buildBatch } from '../../helpers/batch.js'
 import { removeDir, tempDataDir } from '../../helpers/node-process.js'
@@ -44,14 +44,27 @@ test('topic metadata survives a reopen and refuses a corrupt file', async () => 
 
 test('a log reopened after a torn write keeps every whole batch and continues its offsets', async () => {
   const d = dir()
-  const logs = new FileLogs(d, silentLogger)
+  const logs = new StorageLogs({
+    dataDir: d,
+    log: silentLogger,
+    configOf: () => defaultTopicConfig,
+    nowMs: Date.now,
+  })
   const log = await logs.open('t', 0)
   for (let i = 0; i < 3; i++) await log.append(buildBatch({ values: [`v${i}`, `w${i}`] }), 0).durable
   assert.equal(log.highWatermark(), 6)
   await logs.closeAll()
   // Half a batch at the tail, as a crash in the middle of a write leaves it.
-  appendFileSync(join(d, 'logs', 't-0', 'batches.log'), buildBatch({ values: ['torn'] }).subarray(0, 30))
-  const logs2 = new FileLogs(d, silentLogger)
+  appendFileSync(
+    join(d, 'logs', 't-0', '00000000000000000000.log'),
+    buildBatch({ values: ['torn'] }).subarray(0, 30),
+  )
+  const logs2 = new StorageLogs({
+    dataDir: d,
+    log: silentLogger,
+    configOf: () => defaultTopicConfig,
+    nowMs: Date.now,
+  })
   const log2 = await logs2.open('t', 0)
   assert.equal(log2.highWatermark(), 6)
   assert.equal(log2.recoveredHeaders().length, 3)
@@ -65,7 +78,36 @@ test('a log reopened after a torn write keeps every whole batch and continues it
   await log2.truncatePrefix(4)
   assert.equal(log2.startOffset(), 4)
   await logs2.closeAll()
-  const logs3 = new FileLogs(d, silentLogger)
+  const logs3 = new StorageLogs({
+    dataDir: d,
+    log: silentLogger,
+    configOf: () => defaultTopicConfig,
+    nowMs: Date.now,
+  })
   assert.equal((await logs3.open('t', 0)).startOffset(), 4, 'DeleteRecords is durable')
   await logs3.closeAll()
+})
+
+test('a batch storage would refuse takes no offset, so the promised offsets stay exact', async () => {
+  const d = dir()
+  const logs = new StorageLogs({
+    dataDir: d,
+    log: silentLogger,
+    configOf: () => defaultTopicConfig,
+    nowMs: Date.now,
+  })
+  const log = await logs.open('t', 0)
+  const first = log.append(buildBatch({ values: ['a', 'b'] }), 0)
+  const bad = buildBatch({ values: ['c'] })
+  bad[bad.byteLength - 1] = (bad[bad.byteLength - 1] as number) ^ 1
+  const refused = log.append(bad, 0)
+  assert.equal(refused.baseOffset, -1)
+  await assert.rejects(refused.durable)
+  const second = log.append(buildBatch({ values: ['d'] }), 0)
+  await Promise.all([first.durable, second.durable])
+  assert.deepEqual([first.baseOffset, second.baseOffset], [0, 2])
+  assert.equal(log.highWatermark(), 3)
+  const found = await log.offsetForTimestamp(0)
+  assert.equal(found?.offset, 0)
+  await logs.closeAll()
 })

@@ -1,0 +1,298 @@
+/**
+ * The Kafka front door's partition-log seam (kafka/partition-log.ts) on the segmented storage
+ * engine (src/storage): one directory per partition, `<dataDir>/logs/<topic>-<partition>`.
+ *
+ * Why offsets are predicted here: the produce path records producer state with the base offset
+ * in the same turn as the append (no await between check and append), but storage resolves
+ * offsets only once durable. Storage assigns offsets in call order, and the only other queued
+ * change the node makes (truncatePrefix, at or below the high watermark) never moves the end, so
+ * `nextOffset + lastOffsetDelta + 1` per accepted append is what storage will assign. Anything
+ * storage refuses before queueing (invalid batch, too many waiting appends) is refused here first,
+ * without taking an offset; every durable result is checked against the prediction and a
+ * mismatch fails the partition until it is reopened, like a storage write failure.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { limits } from '../config/limits.js'
+import type { Logger } from '../io/log.js'
+import { NodeFileSystem } from '../io/impl/node-fs.js'
+import { isInternalTopic } from '../kafka/handlers/group-service.js'
+import type { PartitionLog, PartitionLogs } from '../kafka/partition-log.js'
+import type { Offset, Term } from '../lib/branded.js'
+import type { TopicConfig } from '../cluster/topics.js'
+import {
+  BATCH_HEADER_BYTES,
+  type BatchHeader,
+  batchTotalBytes,
+  readBatchHeader,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+} from '../protocol/records/header.js'
+import { SegmentFileCache } from '../storage/file-cache.js'
+import { openPartitionLog } from '../storage/partition-log.js'
+import type { PartitionLog as StoragePartitionLog } from '../storage/partition-log-api.js'
+import { validateBatch } from '../storage/stored-batch.js'
+
+/** Bytes read per step while rebuilding producer state at open. */
+const RECOVERY_READ_BYTES = 1024 * 1024
+
+class StorageLog implements PartitionLog {
+  private nextOffset: number
+  private pendingAppends = 0
+  private pendingBytes = 0
+  private failed: Error | null = null
+  private readonly waiters: { offset: number; resolve: () => void; reject: (e: Error) => void }[] = []
+  private readonly unsubscribe: () => void
+
+  constructor(
+    readonly inner: StoragePartitionLog,
+    private readonly headersAtOpen: readonly BatchHeader[],
+  ) {
+    this.nextOffset = inner.logEndOffset()
+    this.unsubscribe = inner.onProgress(() => this.wakeWaiters())
+  }
+
+  recoveredHeaders(): readonly BatchHeader[] {
+    return this.headersAtOpen
+  }
+
+  startOffset(): number {
+    return this.inner.logStartOffset()
+  }
+
+  highWatermark(): number {
+    return this.inner.durableEndOffset()
+  }
+
+  append(batch: Uint8Array, term: number): { baseOffset: number; durable: Promise<void> } {
+    if (this.failed !== null) return { baseOffset: -1, durable: Promise.reject(this.failed) }
+    const invalid = validateBatch(batch)
+    if (invalid !== undefined) return { baseOffset: -1, durable: Promise.reject(invalid) }
+    // Refused here, below storage's own bounds, so that storage never refuses a batch after an
+    // offset was promised for it.
+    if (
+      this.pendingAppends >= limits.pendingAppendsPerLogMax ||
+      this.pendingBytes + batch.byteLength > limits.pendingAppendBytesPerLogMax
+    ) {
+      return {
+        baseOffset: -1,
+        durable: Promise.reject(
+          new Error(`${this.pendingAppends} appends already wait on ${this.inner.dir}`),
+        ),
+      }
+    }
+    const h = readBatchHeader(batch)
+    const baseOffset = this.nextOffset
+    setBaseOffset(batch, 0, baseOffset)
+    setPartitionLeaderEpoch(batch, 0, term)
+    this.nextOffset = baseOffset + h.lastOffsetDelta + 1
+    this.pendingAppends++
+    this.pendingBytes += batch.byteLength
+    const size = batch.byteLength
+    const durable = this.inner.append(batch, term as Term).then(
+      (r) => {
+        this.settle(size)
+        if (r.baseOffset !== baseOffset) {
+          this.fail(new Error(`storage assigned ${r.baseOffset}, the node promised ${baseOffset}`))
+          throw this.failed
+        }
+      },
+      (e: unknown) => {
+        this.settle(size)
+        this.fail(e instanceof Error ? e : new Error(String(e)))
+        throw this.failed
+      },
+    )
+    return { baseOffset, durable }
+  }
+
+  private settle(bytes: number): void {
+    this.pendingAppends--
+    this.pendingBytes -= bytes
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e
+    for (const w of this.waiters.splice(0)) w.reject(this.failed)
+  }
+
+  private wakeWaiters(): void {
+    const durable = this.inner.durableEndOffset()
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]
+      if (w !== undefined && w.offset <= durable) {
+        this.waiters.splice(i, 1)
+        w.resolve()
+      }
+    }
+  }
+
+  whenDurable(offset: number): Promise<void> {
+    if (this.failed !== null) return Promise.reject(this.failed)
+    if (offset <= this.inner.durableEndOffset()) return Promise.resolve()
+    return new Promise((resolve, reject) => this.waiters.push({ offset, resolve, reject }))
+  }
+
+  async read(offset: number, maxBytes: number): Promise<Uint8Array> {
+    const hw = this.inner.durableEndOffset()
+    if (offset >= hw) return new Uint8Array(0)
+    const bytes = await this.inner.read(offset as Offset, maxBytes)
+    return cutAt(bytes, hw)
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
+    const base = await this.inner.offsetForTimestamp(timestampMs)
+    if (base === undefined || base >= this.inner.durableEndOffset()) return null
+    const bytes = await this.inner.read(base, 1)
+    if (bytes.byteLength < BATCH_HEADER_BYTES) return null
+    const h = readBatchHeader(bytes)
+    return { offset: Math.max(base, this.inner.logStartOffset()), timestamp: h.maxTimestamp }
+  }
+
+  truncatePrefix(offset: number): Promise<void> {
+    if (offset <= this.inner.logStartOffset()) return Promise.resolve()
+    // Past the written end storage would empty the log and move its end, breaking the offsets
+    // promised above; DeleteRecords never asks for more than the high watermark.
+    if (offset > this.nextOffset)
+      throw new RangeError(`truncatePrefix(${offset}) past the end ${this.nextOffset}`)
+    return this.inner.truncatePrefix(offset as Offset)
+  }
+
+  async applyRetention(config: TopicConfig, nowMs: number): Promise<number> {
+    if (this.failed !== null) return 0
+    const r = await this.inner.applyRetention({
+      ...(config.retentionMs >= 0 ? { retentionMs: config.retentionMs } : {}),
+      ...(config.retentionBytes >= 0 ? { retentionBytes: config.retentionBytes } : {}),
+      nowMs,
+    })
+    return r.segmentsDeleted
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe()
+    await this.inner.close()
+  }
+}
+
+/** Whole batches of `bytes` that end at or below `endOffset` (reads never pass the high watermark). */
+function cutAt(bytes: Uint8Array, endOffset: number): Uint8Array {
+  let at = 0
+  while (at + BATCH_HEADER_BYTES <= bytes.byteLength) {
+    const h = readBatchHeader(bytes, at)
+    if (h.baseOffset + h.lastOffsetDelta >= endOffset) break
+    at += batchTotalBytes(bytes, at) ?? bytes.byteLength
+  }
+  return at === bytes.byteLength ? bytes : bytes.subarray(0, at)
+}
+
+/** Headers of every batch from the log start, for the producer-state table. */
+async function scanHeaders(log: StoragePartitionLog): Promise<BatchHeader[]> {
+  const headers: BatchHeader[] = []
+  let offset = log.logStartOffset() as number
+  const end = log.logEndOffset()
+  while (offset < end) {
+    const bytes = await log.read(offset as Offset, RECOVERY_READ_BYTES)
+    if (bytes.byteLength === 0) break
+    let at = 0
+    while (at + BATCH_HEADER_BYTES <= bytes.byteLength) {
+      const h = readBatchHeader(bytes, at)
+      headers.push(h)
+      offset = h.baseOffset + h.lastOffsetDelta + 1
+      at += batchTotalBytes(bytes, at) ?? bytes.byteLength
+    }
+  }
+  return headers
+}
+
+export interface StorageLogsOptions {
+  dataDir: string
+  log: Logger
+  /** The topic's current config (segment.bytes at open, retention on every check). */
+  configOf: (topic: string) => TopicConfig | undefined
+  nowMs: () => number
+  /** How often retention runs over every open log (Kafka's log.retention.check.interval.ms). */
+  retentionCheckIntervalMs?: number
+}
+
+export class StorageLogs implements PartitionLogs {
+  private readonly open_ = new Map<string, { topic: string; log: Promise<StorageLog> }>()
+  private readonly fs = new NodeFileSystem()
+  private readonly files = new SegmentFileCache(this.fs)
+  private readonly timer: ReturnType<typeof setInterval>
+  private retaining = false
+
+  constructor(private readonly options: StorageLogsOptions) {
+    this.timer = setInterval(() => void this.retainAll(), options.retentionCheckIntervalMs ?? 300_000)
+    this.timer.unref()
+  }
+
+  private dirOf(topic: string, partition: number): string {
+    return join(this.options.dataDir, 'logs', `${topic}-${partition}`)
+  }
+
+  open(topic: string, partition: number): Promise<PartitionLog> {
+    const key = `${topic}\u0000${partition}`
+    let entry = this.open_.get(key)
+    if (entry === undefined) {
+      entry = { topic, log: this.openLog(topic, partition) }
+      this.open_.set(key, entry)
+    }
+    return entry.log
+  }
+
+  private async openLog(topic: string, partition: number): Promise<StorageLog> {
+    const config = this.options.configOf(topic)
+    const logger = this.options.log
+    const inner = await openPartitionLog({
+      fs: this.fs,
+      dir: this.dirOf(topic, partition),
+      nowMs: this.options.nowMs,
+      files: this.files,
+      ...(config === undefined ? {} : { segmentBytes: config.segmentBytes }),
+      logger: {
+        info: (message) => logger.info('storage', { topic, partition, message }),
+        warn: (message) => logger.warn('storage', { topic, partition, message }),
+      },
+    })
+    return new StorageLog(inner, await scanHeaders(inner))
+  }
+
+  /** Runs retention once over every open log; whole sealed segments only (storage's rule). */
+  async retainAll(): Promise<number> {
+    if (this.retaining) return 0
+    this.retaining = true
+    let deleted = 0
+    try {
+      for (const { topic, log } of this.open_.values()) {
+        // __consumer_offsets is compacted in Kafka, never expired: deleting its old segments
+        // would forget committed offsets of quiet groups. It is not compacted here yet either.
+        const config = isInternalTopic(topic) ? undefined : this.options.configOf(topic)
+        if (config === undefined) continue
+        try {
+          deleted += await (await log).applyRetention(config, this.options.nowMs())
+        } catch (e) {
+          this.options.log.warn('log.retention_failed', { topic, reason: (e as Error).message })
+        }
+      }
+    } finally {
+      this.retaining = false
+    }
+    return deleted
+  }
+
+  async removeTopic(topic: string, partitions: number): Promise<void> {
+    for (let partition = 0; partition < partitions; partition++) {
+      const key = `${topic}\u0000${partition}`
+      const entry = this.open_.get(key)
+      this.open_.delete(key)
+      if (entry !== undefined) await (await entry.log).close()
+      await rm(this.dirOf(topic, partition), { recursive: true, force: true })
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.timer)
+    for (const entry of this.open_.values()) await (await entry.log).close()
+    this.open_.clear()
+  }
+}
