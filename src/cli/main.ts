@@ -4,10 +4,12 @@
  * topic/produce/consume/group: the client issue). Unknown commands exit non-zero with one line.
  */
 import { readFileSync } from 'node:fs'
+import { runStart } from './start.js'
 
 const USAGE = `usage: petrel <command> [flags]
 
 commands:
+  start         run a node (petrel start --help)
   --version     print the version
   --help        print this help`
 
@@ -18,7 +20,7 @@ function version(): string {
   return pkg.version
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0]
   if (command === undefined || command === '--help' || command === 'help') {
     process.stdout.write(`${USAGE}\n`)
@@ -28,8 +30,17 @@ function main(argv: readonly string[]): number {
     process.stdout.write(`petrel ${version()}\n`)
     return 0
   }
+  if (command === 'start') return runStart(argv.slice(1))
   process.stderr.write(`petrel: unknown command '${command}' (see petrel --help)\n`)
   return 2
 }
 
-process.exitCode = main(process.argv.slice(2))
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`petrel: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,53 @@
+/**
+ * IncrementalAlterConfigs (44) v0-1: SET and DELETE per setting. APPEND and SUBTRACT apply only to
+ * list settings; cleanup.policy accepts only `delete`, so those are refused as INVALID_CONFIG.
+ */
+import { TopicError } from '../../cluster/topics.js'
+import {
+  decodeIncrementalAlterConfigsRequest,
+  encodeIncrementalAlterConfigsResponse,
+  type IncrementalAlterConfigsRequest,
+  type IncrementalAlterConfigsResponse,
+} from '../../protocol/kafka/generated/incremental-alter-configs.js'
+import { type Handler, served } from '../handler.js'
+import { alterTopicConfig, applyConfig, resourceAnswer } from './configs.js'
+
+const OP_SET = 0
+const OP_DELETE = 1
+
+const handler: Handler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse> = {
+  apiKey: 44,
+  name: 'IncrementalAlterConfigs',
+  minVersion: 0,
+  maxVersion: 1,
+  decode: decodeIncrementalAlterConfigsRequest,
+  encode: encodeIncrementalAlterConfigsResponse,
+  async handle(req, { broker }) {
+    const responses = []
+    for (const r of req.resources) {
+      const result = await alterTopicConfig(
+        broker,
+        r.resourceType,
+        r.resourceName,
+        req.validateOnly,
+        (start) => {
+          let c = start
+          for (const kv of r.configs) {
+            if (kv.configOperation === OP_SET) c = applyConfig(c, kv.name, kv.value)
+            else if (kv.configOperation === OP_DELETE) c = applyConfig(c, kv.name, null)
+            else
+              throw new TopicError(
+                'INVALID_CONFIG',
+                `operation ${kv.configOperation} on ${kv.name} is not supported`,
+              )
+          }
+          return c
+        },
+      )
+      responses.push(resourceAnswer(r.resourceType, r.resourceName, result))
+    }
+    return { responses }
+  },
+}
+
+export const incrementalAlterConfigsHandler = served(handler)

@@ -1,0 +1,36 @@
+/** Every served API. ApiVersions advertises exactly this list. */
+import type { ServedApi } from '../handler.js'
+import type { ApiRange } from '../router.js'
+import { alterConfigsHandler } from './alter-configs.js'
+import { apiVersionsHandler } from './api-versions.js'
+import { createPartitionsHandler } from './create-partitions.js'
+import { createTopicsHandler } from './create-topics.js'
+import { deleteRecordsHandler } from './delete-records.js'
+import { deleteTopicsHandler } from './delete-topics.js'
+import { describeClusterHandler } from './describe-cluster.js'
+import { describeConfigsHandler } from './describe-configs.js'
+import { fetchHandler } from './fetch.js'
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js'
+import { initProducerIdHandler } from './init-producer-id.js'
+import { listOffsetsHandler } from './list-offsets.js'
+import { metadataHandler } from './metadata.js'
+import { produceHandler } from './produce.js'
+
+export function allHandlers(ranges: () => ApiRange[]): ServedApi[] {
+  return [
+    produceHandler,
+    fetchHandler,
+    listOffsetsHandler,
+    metadataHandler,
+    apiVersionsHandler(ranges),
+    createTopicsHandler,
+    deleteTopicsHandler,
+    deleteRecordsHandler,
+    initProducerIdHandler,
+    describeConfigsHandler,
+    alterConfigsHandler,
+    createPartitionsHandler,
+    incrementalAlterConfigsHandler,
+    describeClusterHandler,
+  ]
+}
