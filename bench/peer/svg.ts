@@ -108,7 +108,8 @@ export function ladderChart(title: string, panels: LadderPanel[]): string {
   const xOf = (ms: number) =>
     LABEL_W + ((Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / Math.log10(hi / lo)) * plotW
   const names = panels[0]?.rows[0]?.points.map((q) => q.name) ?? []
-  const height = 70 + panels.reduce((h, p) => h + PANEL_GAP + p.rows.length * ROW_H, 0) + 20
+  // Per panel: title gap, rows, and the axis labels below them (24).
+  const height = 60 + panels.reduce((h, p) => h + PANEL_GAP - 12 + p.rows.length * ROW_H + 24, 0) + 10
   const out = header(title, height)
   names.forEach((n, i) => {
     const x = LABEL_W + i * 110
