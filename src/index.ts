@@ -5,3 +5,4 @@
 export { CodecError, type CodecErrorCode } from './protocol/codec-error.js'
 export { limits } from './config/limits.js'
 export { type NodeOptions, type RunningNode, startNode } from './node/node.js'
+export * from './client/index.js'

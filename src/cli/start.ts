@@ -16,8 +16,11 @@ export const START_USAGE = `usage: petrel start [flags]
   --node-id N                this node's id (default 0)
   --default-partitions N     partitions of an auto-created topic (default 1)
   --no-auto-create-topics    do not create unknown topics on Metadata and Produce
+  --group-initial-rebalance-delay-ms MS
+                             how long a new group's first rebalance waits (default 3000)
   --config FILE              JSON file with any of: dataDir, kafkaPort, host, advertisedHost,
-                             nodeId, defaultPartitions, autoCreateTopics
+                             nodeId, defaultPartitions, autoCreateTopics,
+                             groupInitialRebalanceDelayMs, offsetsTopicPartitions
   --help                     print this help`
 
 const CONFIG_KEYS = new Set([
@@ -28,6 +31,8 @@ const CONFIG_KEYS = new Set([
   'nodeId',
   'defaultPartitions',
   'autoCreateTopics',
+  'groupInitialRebalanceDelayMs',
+  'offsetsTopicPartitions',
 ])
 
 function intFlag(name: string, v: string | undefined): number | undefined {
@@ -64,6 +69,7 @@ export function parseStartArgs(argv: readonly string[]): NodeOptions | 'help' {
       'node-id': { type: 'string' },
       'default-partitions': { type: 'string' },
       'no-auto-create-topics': { type: 'boolean' },
+      'group-initial-rebalance-delay-ms': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -79,6 +85,10 @@ export function parseStartArgs(argv: readonly string[]): NodeOptions | 'help' {
   set('advertisedHost', values['advertised-host'])
   set('nodeId', intFlag('node-id', values['node-id']))
   set('defaultPartitions', intFlag('default-partitions', values['default-partitions']))
+  set(
+    'groupInitialRebalanceDelayMs',
+    intFlag('group-initial-rebalance-delay-ms', values['group-initial-rebalance-delay-ms']),
+  )
   if (values['no-auto-create-topics'] === true) options.autoCreateTopics = false
   return options
 }

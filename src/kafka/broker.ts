@@ -19,6 +19,7 @@ import type { Logger } from '../io/log.js'
 import type { PartitionLog, PartitionLogs } from './partition-log.js'
 import { lastSequenceOf, ProducerStateTable } from './producer-state.js'
 import { type ErrorCode, KafkaError } from './errors.js'
+import type { GroupService } from './handlers/group-service.js'
 
 export interface BrokerSettings {
   nodeId: number
@@ -46,6 +47,8 @@ export class Broker {
   private readonly appendListeners = new Set<() => void>()
   private producerIdNext = 0
   private producerIdEnd = 0
+  /** The group coordinator's driver, set by the node once `__consumer_offsets` is loaded. */
+  groups: GroupService | null = null
 
   constructor(
     readonly settings: BrokerSettings,

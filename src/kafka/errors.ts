@@ -29,6 +29,21 @@ export type ErrorCode =
   | 'INVALID_RECORD'
   | 'LIMIT_EXCEEDED'
   | 'POLICY_VIOLATION'
+  // The group coordinator's codes (groups/types.ts GroupErrorCode is a subset of this union).
+  | 'COORDINATOR_NOT_AVAILABLE'
+  | 'ILLEGAL_GENERATION'
+  | 'INCONSISTENT_GROUP_PROTOCOL'
+  | 'INVALID_GROUP_ID'
+  | 'UNKNOWN_MEMBER_ID'
+  | 'INVALID_SESSION_TIMEOUT'
+  | 'REBALANCE_IN_PROGRESS'
+  | 'OFFSET_METADATA_TOO_LARGE'
+  | 'NON_EMPTY_GROUP'
+  | 'GROUP_ID_NOT_FOUND'
+  | 'MEMBER_ID_REQUIRED'
+  | 'FENCED_INSTANCE_ID'
+  | 'GROUP_MAX_SIZE_REACHED'
+  | 'GROUP_SUBSCRIBED_TO_TOPIC'
 
 export function kafkaErrorCode(code: ErrorCode): number {
   switch (code) {
@@ -81,6 +96,34 @@ export function kafkaErrorCode(code: ErrorCode): number {
     // A limit hit on a request is the client's invalid request.
     case 'LIMIT_EXCEEDED':
       return K.INVALID_REQUEST
+    case 'COORDINATOR_NOT_AVAILABLE':
+      return K.COORDINATOR_NOT_AVAILABLE
+    case 'ILLEGAL_GENERATION':
+      return K.ILLEGAL_GENERATION
+    case 'INCONSISTENT_GROUP_PROTOCOL':
+      return K.INCONSISTENT_GROUP_PROTOCOL
+    case 'INVALID_GROUP_ID':
+      return K.INVALID_GROUP_ID
+    case 'UNKNOWN_MEMBER_ID':
+      return K.UNKNOWN_MEMBER_ID
+    case 'INVALID_SESSION_TIMEOUT':
+      return K.INVALID_SESSION_TIMEOUT
+    case 'REBALANCE_IN_PROGRESS':
+      return K.REBALANCE_IN_PROGRESS
+    case 'OFFSET_METADATA_TOO_LARGE':
+      return K.OFFSET_METADATA_TOO_LARGE
+    case 'NON_EMPTY_GROUP':
+      return K.NON_EMPTY_GROUP
+    case 'GROUP_ID_NOT_FOUND':
+      return K.GROUP_ID_NOT_FOUND
+    case 'MEMBER_ID_REQUIRED':
+      return K.MEMBER_ID_REQUIRED
+    case 'FENCED_INSTANCE_ID':
+      return K.FENCED_INSTANCE_ID
+    case 'GROUP_MAX_SIZE_REACHED':
+      return K.GROUP_MAX_SIZE_REACHED
+    case 'GROUP_SUBSCRIBED_TO_TOPIC':
+      return K.GROUP_SUBSCRIBED_TO_TOPIC
   }
 }
 

@@ -16,6 +16,7 @@ import { serveKafka } from '../kafka/front-door.js'
 import { allHandlers } from '../kafka/handlers/index.js'
 import { Router } from '../kafka/router.js'
 import { FileLogs } from './file-log.js'
+import { GroupsDriver } from './groups-driver.js'
 import { MetadataFile } from './metadata-file.js'
 
 export interface NodeOptions {
@@ -32,6 +33,10 @@ export interface NodeOptions {
   autoCreateTopics?: boolean
   /** Partitions an auto-created topic gets. Default 1, as in Kafka. */
   defaultPartitions?: number
+  /** group.initial.rebalance.delay.ms: how long a new group's first rebalance waits. Default 3000. */
+  groupInitialRebalanceDelayMs?: number
+  /** Partitions of `__consumer_offsets` when this node creates it. Default 50, as in Kafka. */
+  offsetsTopicPartitions?: number
   logger?: Logger
 }
 
@@ -88,6 +93,14 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     broker,
     log,
   )
+  // Loaded before the listener opens, so no client sees COORDINATOR_NOT_AVAILABLE from a healthy node.
+  const groups = await GroupsDriver.start(broker, systemClock, log, {
+    config: { initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000 },
+    ...(options.offsetsTopicPartitions === undefined
+      ? {}
+      : { offsetsTopicPartitions: options.offsetsTopicPartitions }),
+  })
+  broker.groups = groups
   serveKafka(server, router, log)
   const bound = await server.listen(host, port)
   // Port 0 is only known after binding; clients must be told the real one.
@@ -102,6 +115,7 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     close() {
       closing ??= (async () => {
         await server.close()
+        groups.close()
         broker.close()
         await logs.closeAll()
         log.info('node.stopped', { nodeId })

@@ -15,6 +15,17 @@ import { initProducerIdHandler } from './init-producer-id.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { metadataHandler } from './metadata.js'
 import { produceHandler } from './produce.js'
+import { deleteGroupsHandler } from './delete-groups.js'
+import { describeGroupsHandler } from './describe-groups.js'
+import { findCoordinatorHandler } from './find-coordinator.js'
+import { heartbeatHandler } from './heartbeat.js'
+import { joinGroupHandler } from './join-group.js'
+import { leaveGroupHandler } from './leave-group.js'
+import { listGroupsHandler } from './list-groups.js'
+import { offsetCommitHandler } from './offset-commit.js'
+import { offsetDeleteHandler } from './offset-delete.js'
+import { offsetFetchHandler } from './offset-fetch.js'
+import { syncGroupHandler } from './sync-group.js'
 
 export function allHandlers(ranges: () => ApiRange[]): ServedApi[] {
   return [
@@ -32,5 +43,16 @@ export function allHandlers(ranges: () => ApiRange[]): ServedApi[] {
     createPartitionsHandler,
     incrementalAlterConfigsHandler,
     describeClusterHandler,
+    findCoordinatorHandler,
+    joinGroupHandler,
+    syncGroupHandler,
+    heartbeatHandler,
+    leaveGroupHandler,
+    offsetCommitHandler,
+    offsetFetchHandler,
+    describeGroupsHandler,
+    listGroupsHandler,
+    deleteGroupsHandler,
+    offsetDeleteHandler,
   ]
 }

@@ -2,6 +2,7 @@
  * Metadata (3) v0-9. Capped at 9: v10+ carries topic ids that Fetch v13+ would then use.
  * A null topic list (v1+), or an empty one at v0, means every topic. Topics asked for by name are
  * auto-created when the request allows it (v4+; always before v4) and the node is set to.
+ * `__consumer_offsets` is listed only when named, with isInternal set.
  */
 import type { TopicInfo } from '../../cluster/topics.js'
 import type { Encodable } from '../../protocol/kafka/codec.js'
@@ -15,6 +16,7 @@ import {
 import { LEADER_EPOCH } from '../broker.js'
 import { kafkaErrorCode } from '../errors.js'
 import { type Handler, served } from '../handler.js'
+import { isInternalTopic } from './group-service.js'
 
 function describeTopic(t: TopicInfo, nodeId: number, version: number): Encodable<MetadataResponseTopic> {
   const partitions = []
@@ -28,7 +30,7 @@ function describeTopic(t: TopicInfo, nodeId: number, version: number): Encodable
       isrNodes: [nodeId],
     })
   }
-  return { errorCode: 0, name: t.name, isInternal: false, partitions }
+  return { errorCode: 0, name: t.name, isInternal: isInternalTopic(t.name), partitions }
 }
 
 const handler: Handler<MetadataRequest, MetadataResponse> = {
@@ -44,7 +46,10 @@ const handler: Handler<MetadataRequest, MetadataResponse> = {
     const allowAuto = version < 4 || req.allowAutoTopicCreation
     const topics: Encodable<MetadataResponseTopic>[] = []
     if (all) {
-      for (const t of broker.allTopics()) topics.push(describeTopic(t, s.nodeId, version))
+      // Internal topics show only when asked for by name, as in Kafka.
+      for (const t of broker.allTopics()) {
+        if (!isInternalTopic(t.name)) topics.push(describeTopic(t, s.nodeId, version))
+      }
     } else {
       for (const r of req.topics ?? []) {
         const name = r.name ?? ''
