@@ -92,11 +92,14 @@ function scaled(w: Workload, f: number): Workload {
   }
 }
 
+/** Seconds to start and stop one server, on average over the systems (RabbitMQ is the slow one). */
+const SERVER_START_STOP_S = 10
+
 /** Seconds a run is expected to take before one has been seen; replaced by what was seen. */
 function guessSeconds(w: Workload): number {
   if (w.consumerBacklogMessages > 0)
     return Math.min(w.consumerBacklogMessages / 8000, 2 * w.backlogPhaseSecondsMax) + 5
-  return w.warmupSeconds + w.testDurationSeconds + 4
+  return w.warmupSeconds + w.testDurationSeconds + 2
 }
 
 function fmtDuration(s: number): string {
@@ -160,7 +163,8 @@ async function main(): Promise<void> {
     try {
       for (let wi = 0; wi < step.workloads.length; wi++) {
         const w = step.workloads[wi] as Workload
-        let left = 0
+        // Each later step also starts and stops its server; the profile run at the end is one more.
+        let left = (steps.length - si) * SERVER_START_STOP_S
         for (let sj = si; sj < steps.length; sj++) {
           const st = steps[sj] as Plan
           for (const x of st.workloads.slice(sj === si ? wi : 0)) left += estimate(st.system, x)
@@ -186,8 +190,9 @@ async function main(): Promise<void> {
     notes.push(`SCALED RUN (--scale ${a.scale}): durations and backlog are not the standard set.`)
   let profileMd: string | null = null
   const b = workloads.find((w) => w.name.startsWith('b-'))
-  if (a.profile && b !== undefined && a.systems.includes('petrel-kafkajs')) {
-    profileMd = await profileRun(repo, natsBinary, b)
+  const petrelRow = a.systems.find((s): s is 'petrel-client' | 'petrel-kafkajs' => s.startsWith('petrel-'))
+  if (a.profile && b !== undefined && petrelRow !== undefined) {
+    profileMd = await profileRun(repo, natsBinary, b, petrelRow)
   }
   clearInterval(sampler)
   const finishedAt = new Date()
@@ -221,21 +226,26 @@ async function main(): Promise<void> {
 }
 
 /** Workload b once more against a Petrel node run with --cpu-prof; returns the top functions. */
-async function profileRun(repo: string, natsBinary: string, w: Workload): Promise<string> {
+async function profileRun(
+  repo: string,
+  natsBinary: string,
+  w: Workload,
+  row: 'petrel-client' | 'petrel-kafkajs',
+): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'petrel-bench-prof-'))
-  const spec = systemSpec('petrel-kafkajs', { repo, natsBinary, cpuProfileDir: dir })
+  const spec = systemSpec(row, { repo, natsBinary, cpuProfileDir: dir })
   line(`profiling petrel under ${w.name}`)
   const server = await spec.start()
   const driver = spec.driver(server)
   try {
-    await runWorkload({ driver, repeat: 0 }, w, (s) => line(`profile · petrel-kafkajs · ${w.name} · ${s}`))
+    await runWorkload({ driver, repeat: 0 }, w, (s) => line(`profile · ${row} · ${w.name} · ${s}`))
   } finally {
     await driver.close()
     await server.stop()
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
   if (file === undefined) return 'no profile was written'
-  return `${topFunctionsMarkdown(join(dir, file), 20)}\n\nRaw profile: ${join(dir, file)} (not committed).`
+  return `Driven by ${row}, one run of ${w.name}.\n\n${topFunctionsMarkdown(join(dir, file), 20)}\n\nRaw profile: ${join(dir, file)} (not committed).`
 }
 
 let lastPlainLine = 0

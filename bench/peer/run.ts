@@ -223,21 +223,27 @@ async function runLive(
     }, TICK_MS)
   }
   const warmupEnd = t0 + w.warmupSeconds * 1000
-  const end = warmupEnd + w.testDurationSeconds * 1000
-  let measureStart = t0
-  let warm = w.warmupSeconds === 0
-  while (performance.now() < end) {
-    await sleep(Math.min(1000, Math.max(1, end - performance.now())))
-    if (!warm && performance.now() >= warmupEnd) {
-      warm = true
+  // The measured window starts when the warm-up has ended, so a stalled event loop cannot shorten it.
+  let measureStart = w.warmupSeconds === 0 ? t0 : Number.POSITIVE_INFINITY
+  const report = () => {
+    const now = performance.now()
+    const warm = now >= measureStart
+    const rate = warm ? c.acked / Math.max(0.001, (now - measureStart) / 1000) : 0
+    const el = ((now - t0) / 1000).toFixed(0)
+    progress(`${warm ? 'measure' : 'warm-up'} ${el}s · pub ${fmtRate(rate)} msg/s · errors ${c.errors}`)
+  }
+  while (measureStart === Number.POSITIVE_INFINITY) {
+    await sleep(Math.min(1000, Math.max(1, warmupEnd - performance.now())))
+    if (performance.now() >= warmupEnd) {
       c.reset()
       measureStart = performance.now()
     }
-    const el = (performance.now() - t0) / 1000
-    const rate = c.acked / Math.max(0.001, (performance.now() - measureStart) / 1000)
-    progress(
-      `${warm ? 'measure' : 'warm-up'} ${el.toFixed(0)}s · pub ${fmtRate(rate)} msg/s · errors ${c.errors}`,
-    )
+    report()
+  }
+  const end = measureStart + w.testDurationSeconds * 1000
+  while (performance.now() < end) {
+    await sleep(Math.min(1000, Math.max(1, end - performance.now())))
+    report()
   }
   const measuredSeconds = (performance.now() - measureStart) / 1000
   const acked = c.acked

@@ -5,6 +5,7 @@
  */
 import type { Driver } from './drivers/types.js'
 import { NatsDriver } from './drivers/nats.js'
+import { PetrelClientDriver } from './drivers/petrel-client.js'
 import { PetrelKafkajsDriver } from './drivers/petrel-kafkajs.js'
 import { RabbitmqDriver } from './drivers/rabbitmq.js'
 import { type Server, startNats, startPetrel, startRabbitmq } from './servers.js'
@@ -24,6 +25,7 @@ export interface SystemOptions {
 }
 
 export const SYSTEM_NAMES = [
+  'petrel-client',
   'petrel-kafkajs',
   'rabbitmq-quorum',
   'rabbitmq-classic',
@@ -34,17 +36,23 @@ export const SYSTEM_NAMES = [
 export type SystemName = (typeof SYSTEM_NAMES)[number]
 
 export function systemSpec(name: SystemName, o: SystemOptions): SystemSpec {
+  const petrelStart = () =>
+    startPetrel(
+      o.cpuProfileDir === undefined ? { repo: o.repo } : { repo: o.repo, cpuProfileDir: o.cpuProfileDir },
+    )
   switch (name) {
+    case 'petrel-client':
+      return {
+        name,
+        durability: 'acks=-1 (idempotent), node fsync before ack (default)',
+        start: petrelStart,
+        driver: (s) => new PetrelClientDriver(s.address),
+      }
     case 'petrel-kafkajs':
       return {
         name,
         durability: 'acks=-1, node fsync before ack (default)',
-        start: () =>
-          startPetrel(
-            o.cpuProfileDir === undefined
-              ? { repo: o.repo }
-              : { repo: o.repo, cpuProfileDir: o.cpuProfileDir },
-          ),
+        start: petrelStart,
         driver: (s) => new PetrelKafkajsDriver(s.address),
       }
     case 'rabbitmq-quorum':
