@@ -24,6 +24,8 @@ export interface TopFunction {
   where: string
   selfMs: number
   percent: number
+  /** Share of the time the process was not idle. */
+  busyPercent: number
 }
 
 function shortUrl(url: string): string {
@@ -34,7 +36,10 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '')
 }
 
-export function topFunctions(path: string, count: number): { top: TopFunction[]; totalMs: number } {
+export function topFunctions(
+  path: string,
+  count: number,
+): { top: TopFunction[]; totalMs: number; busyMs: number } {
   const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile
   const byId = new Map(p.nodes.map((n) => [n.id, n]))
   const selfUs = new Map<string, { name: string; where: string; us: number }>()
@@ -55,6 +60,8 @@ export function topFunctions(path: string, count: number): { top: TopFunction[];
     e.us += us
     selfUs.set(key, e)
   }
+  const idle = [...selfUs.values()].filter((e) => e.name === '(idle)').reduce((t, e) => t + e.us, 0)
+  const busy = total - idle
   const top = [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, count)
@@ -63,20 +70,21 @@ export function topFunctions(path: string, count: number): { top: TopFunction[];
       where: e.where,
       selfMs: e.us / 1000,
       percent: total === 0 ? 0 : (100 * e.us) / total,
+      busyPercent: busy === 0 || e.name === '(idle)' ? 0 : (100 * e.us) / busy,
     }))
-  return { top, totalMs: total / 1000 }
+  return { top, totalMs: total / 1000, busyMs: busy / 1000 }
 }
 
 export function topFunctionsMarkdown(path: string, count: number): string {
-  const { top, totalMs } = topFunctions(path, count)
+  const { top, totalMs, busyMs } = topFunctions(path, count)
   const lines = [
-    `Profile: ${(totalMs / 1000).toFixed(1)} s of samples.`,
+    `Profile: ${(totalMs / 1000).toFixed(1)} s of samples, ${(busyMs / 1000).toFixed(1)} s of them not idle.`,
     '',
-    '| # | function | where | self ms | self % |',
-    '|---:|---|---|---:|---:|',
+    '| # | function | where | self ms | % of all | % of busy |',
+    '|---:|---|---|---:|---:|---:|',
     ...top.map(
       (t, i) =>
-        `| ${i + 1} | \`${t.name}\` | ${t.where} | ${t.selfMs.toFixed(0)} | ${t.percent.toFixed(1)} |`,
+        `| ${i + 1} | \`${t.name}\` | ${t.where} | ${t.selfMs.toFixed(0)} | ${t.percent.toFixed(1)} | ${t.name === '(idle)' ? '–' : t.busyPercent.toFixed(1)} |`,
     ),
   ]
   return lines.join('\n')
