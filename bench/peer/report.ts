@@ -75,9 +75,9 @@ const fmtRatio = (x: number | null): string => (x === null ? '–' : `${x.toFixe
 export function headline(w: Workload): { what: string; metric: Metric; higherIsBetter: boolean } {
   // Read rate, not drain seconds: a system that hit the publish cap has a smaller backlog to drain.
   if (w.consumerBacklogMessages > 0)
-    return { what: 'drain (read-back) rate', metric: M.con, higherIsBetter: true }
-  if (w.producerRate > 0) return { what: 'end-to-end p99', metric: M.e2eP99, higherIsBetter: false }
-  return { what: 'publish rate', metric: M.pub, higherIsBetter: true }
+    return { what: 'read-back rate, msg/s', metric: M.con, higherIsBetter: true }
+  if (w.producerRate > 0) return { what: 'end-to-end p99, ms', metric: M.e2eP99, higherIsBetter: false }
+  return { what: 'publish rate, msg/s', metric: M.pub, higherIsBetter: true }
 }
 
 function workloadTable(res: Results, w: Workload): string[] {

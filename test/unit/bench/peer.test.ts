@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { headlineLines, type Results } from '../../../bench/peer/report.js'
+import { barChart, ladderChart } from '../../../bench/peer/svg.js'
 import type { RunResult } from '../../../bench/peer/run.js'
 import { latencyHistogram, percentilesMs, recordMs, spread } from '../../../bench/peer/stats.js'
 import { loadWorkloads, parseWorkload, type Workload } from '../../../bench/peer/workload.js'
@@ -121,4 +122,42 @@ test('the headline compares Petrel with the best peer that fsyncs before the ack
   } as unknown as Results
   const [line] = headlineLines(res)
   assert.match(line ?? '', /nats-sync-always 5\.0k → Petrel ÷ peer = 2\.00× \(ahead\)/)
+})
+
+test('charts carry every system label and value and scale bars to the largest', () => {
+  const svg = barChart(
+    'T <1>',
+    [
+      {
+        title: 'a',
+        unit: 'msg/s',
+        rows: [
+          { label: 'x', median: 50, min: 40, max: 100 },
+          { label: 'y', median: 100, min: 100, max: 100 },
+        ],
+      },
+    ],
+    () => '#000',
+  )
+  assert.match(svg, /^<svg [^>]*width="900"/)
+  assert.match(svg, /T &lt;1&gt;/)
+  const widths = [...svg.matchAll(/<rect x="\d+" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
+  assert.equal(widths.length, 2)
+  assert.ok(Math.abs((widths[0] as number) * 2 - (widths[1] as number)) < 0.2, `bars ${widths}`)
+  const ladder = ladderChart('L', [
+    {
+      title: 'c',
+      rows: [
+        {
+          label: 'x',
+          points: [
+            { name: 'p50', ms: 1 },
+            { name: 'max', ms: 100 },
+          ],
+        },
+      ],
+    },
+  ])
+  assert.equal([...ladder.matchAll(/<circle /g)].length, 4, 'two legend markers and two points')
+  assert.match(ladder, />100 ms</)
 })
