@@ -52,6 +52,7 @@ export function fmtNum(x: number): string {
 function header(title: string, height: number): string[] {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ${FONT}>`,
+    `<title>${esc(title)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="12" y="24" font-size="17" font-weight="bold">${esc(title)}</text>`,
   ]
