@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { describeMachine } from './machine.js'
 import { topFunctionsMarkdown } from './profile.js'
 import { markdown, type Results, writeCharts } from './report.js'
-import { type RunResult, runWorkload } from './run.js'
+import { failedRun, type RunResult, runWorkload } from './run.js'
 import { SYSTEM_NAMES, type SystemName, type SystemOptions, systemSpec } from './systems.js'
 import { loadWorkloads, type Workload } from './workload.js'
 
@@ -170,11 +170,16 @@ async function main(): Promise<void> {
           for (const x of st.workloads.slice(sj === si ? wi : 0)) left += estimate(st.system, x)
         }
         const runStart = performance.now()
+        // One system's fault (a server closing a connection, a client error) is recorded as a failed
+        // repeat; the run goes on with the next workload and system.
         const res = await runWorkload({ driver, repeat: step.repeat }, w, (status) => {
           const el = (performance.now() - runStart) / 1000
           line(
             `[${done + 1}/${totalRuns}] ${step.system} · ${w.name} · repeat ${step.repeat + 1}/${a.repeats} · ${status} · ~${fmtDuration(Math.max(0, left - el))} left`,
           )
+        }).catch((e: unknown) => {
+          process.stdout.write(`\n${step.system} ${w.name} repeat ${step.repeat + 1} failed: ${String(e)}\n`)
+          return failedRun(step.system, w, step.repeat, e, (performance.now() - runStart) / 1000)
         })
         seen.set(`${step.system}/${w.name}`, (performance.now() - runStart) / 1000 + 1)
         runs.push(res)

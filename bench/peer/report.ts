@@ -51,7 +51,7 @@ const M = {
 } satisfies Record<string, Metric>
 
 function runsOf(res: Results, w: string, s: string): RunResult[] {
-  return res.runs.filter((r) => r.workload === w && r.system === s)
+  return res.runs.filter((r) => r.workload === w && r.system === s && r.failed !== true)
 }
 
 function stat(res: Results, w: string, s: string, m: Metric): Spread | null {

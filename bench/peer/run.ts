@@ -53,6 +53,39 @@ export interface RunResult {
   /** Wall-clock seconds of the whole run: topic creation to deletion. */
   wallSeconds: number
   firstError: string | null
+  /** The run ended with an exception (a server or client fault): its figures are left out of medians. */
+  failed: boolean
+}
+
+/** A run that threw: recorded so the report names it, and left out of the medians. */
+export function failedRun(
+  system: string,
+  w: Workload,
+  repeat: number,
+  e: unknown,
+  wallSeconds: number,
+): RunResult {
+  return {
+    system,
+    workload: w.name,
+    repeat,
+    publishRate: 0,
+    publishMBps: 0,
+    consumeRate: 0,
+    publishLatencyMs: null,
+    endToEndLatencyMs: null,
+    backlogPublishSeconds: null,
+    backlogComplete: null,
+    drainSeconds: null,
+    published: 0,
+    consumed: 0,
+    errors: 1,
+    measuredSeconds: 0,
+    loadAvg1: loadavg()[0] ?? 0,
+    wallSeconds,
+    firstError: `run failed: ${e instanceof Error ? e.message : String(e)}`,
+    failed: true,
+  }
 }
 
 export type ProgressFn = (status: string) => void
@@ -186,7 +219,14 @@ export async function runWorkload(t: Target, w: Workload, progress: ProgressFn):
     for (const k of consumers.splice(0)) await k.close().catch(() => {})
     await t.driver.deleteTopic(topic, w.partitionsPerTopic).catch(() => {})
     const wallSeconds = (performance.now() - runStart) / 1000
-    return { system: t.driver.name, workload: w.name, repeat: t.repeat, ...result, wallSeconds }
+    return {
+      system: t.driver.name,
+      workload: w.name,
+      repeat: t.repeat,
+      ...result,
+      wallSeconds,
+      failed: false,
+    }
   } finally {
     c.measuring = false
     for (const p of producers) await p.close().catch(() => {})
@@ -194,7 +234,7 @@ export async function runWorkload(t: Target, w: Workload, progress: ProgressFn):
   }
 }
 
-type Measured = Omit<RunResult, 'system' | 'workload' | 'repeat' | 'wallSeconds'>
+type Measured = Omit<RunResult, 'system' | 'workload' | 'repeat' | 'wallSeconds' | 'failed'>
 
 async function runLive(
   w: Workload,

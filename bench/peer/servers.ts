@@ -3,7 +3,8 @@
  * answers, and stops it by its process id. Nothing here goes through systemd or touches the
  * system's own service folders.
  *
- * - Petrel: `node dist/src/cli/main.js start` (fsync before every ack: the default).
+ * - Petrel: `node dist/src/cli/main.js start` (fsync before every ack: the default), with no initial
+ *   rebalance delay for new groups.
  * - RabbitMQ: Debian's /usr/lib/rabbitmq/bin/rabbitmq-server in the foreground, with its own
  *   epmd (started here, on its own port), node name, mnesia and log folders, config file and an
  *   empty plugin list. Erlang's scheduler busy-waiting is off so that an idle broker does not
@@ -96,7 +97,19 @@ export async function startPetrel(opts: { repo: string; cpuProfileDir?: string }
   const nodeArgs =
     opts.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`]
   const main = join(opts.repo, 'dist', 'src', 'cli', 'main.js')
-  const args = [...nodeArgs, main, 'start', '--data-dir', join(dataDir, 'data'), '--kafka-port', String(port)]
+  // A new group's first rebalance without the 3 s wait for more members: Kafka's shipped
+  // server.properties sets the same (group.initial.rebalance.delay.ms=0); each run makes a new group.
+  const args = [
+    ...nodeArgs,
+    main,
+    'start',
+    '--data-dir',
+    join(dataDir, 'data'),
+    '--kafka-port',
+    String(port),
+    '--group-initial-rebalance-delay-ms',
+    '0',
+  ]
   const proc = spawnLogged(process.execPath, args, process.env, log)
   await waitForPort(port, proc, 'petrel', log)
   return asServer(proc, `127.0.0.1:${port}`, dataDir, async () => {

@@ -2,8 +2,11 @@
  * Petrel through its own client (src/client). Producer: acks -1 (all), idempotent (its default
  * with acks -1), no compression, the client's own batching (linger 5 ms, 64 KiB batches, 5 in
  * flight per partition); each message is one `send` so that its promise is that message's ack.
- * Consumer: manual assignment (no group) of the given partitions from offset 0, read with the
- * client's async iterator; offsets are not committed.
+ * Consumer: a group member (one group per topic) subscribed to the topic from the earliest offset,
+ * read with the client's async iterator, committing offsets automatically (every 5 s, on rebalance
+ * and on close: the client's defaults, as a Kafka consumer's), so that like the peers' consumers it
+ * acknowledges what it read. The harness gives each consumer its partitions; in a group the
+ * coordinator assigns them instead (the standard workloads have one consumer).
  */
 import { Client } from '../../../src/client/index.js'
 import type { Consumer, Driver, Producer } from './types.js'
@@ -36,11 +39,11 @@ export class PetrelClientDriver implements Driver {
 
   async createConsumer(
     topic: string,
-    partitions: readonly number[],
+    _partitions: readonly number[],
     onMessage: (payload: Uint8Array) => void,
   ): Promise<Consumer> {
-    const consumer = this.client.consumer({ autoOffsetReset: 'earliest' })
-    consumer.assign(partitions.map((partition) => ({ topic, partition, offset: 0 })))
+    const consumer = this.client.consumer({ groupId: `${topic}-group`, autoOffsetReset: 'earliest' })
+    await consumer.subscribe([topic])
     const loop = (async () => {
       for await (const m of consumer) if (m.value !== null) onMessage(m.value)
     })().catch((e: unknown) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { headlineLines, type Results } from '../../../bench/peer/report.js'
 import { barChart, ladderChart } from '../../../bench/peer/svg.js'
-import type { RunResult } from '../../../bench/peer/run.js'
+import { failedRun, type RunResult } from '../../../bench/peer/run.js'
 import { latencyHistogram, percentilesMs, recordMs, spread } from '../../../bench/peer/stats.js'
 import { loadWorkloads, parseWorkload, type Workload } from '../../../bench/peer/workload.js'
 import { repoRoot } from '../../helpers/repo.js'
@@ -101,6 +101,7 @@ function run(system: string, workload: string, publishRate: number): RunResult {
     loadAvg1: 0,
     wallSeconds: 1,
     firstError: null,
+    failed: false,
   }
 }
 
@@ -122,6 +123,22 @@ test('the headline compares Petrel with the best peer that fsyncs before the ack
   } as unknown as Results
   const [line] = headlineLines(res)
   assert.match(line ?? '', /nats-sync-always 5\.0k → Petrel ÷ peer = 2\.00× \(ahead\)/)
+})
+
+test('a failed repeat is left out of the medians', () => {
+  const w = parseWorkload(MINIMAL, 'a-max.yaml')
+  const res = {
+    systems: ['petrel-kafkajs', 'rabbitmq-quorum'].map((name) => ({ name, durability: '' })),
+    workloads: [w],
+    runs: [
+      run('petrel-kafkajs', 'a-max', 8000),
+      run('rabbitmq-quorum', 'a-max', 4000),
+      failedRun('rabbitmq-quorum', w, 1, new Error('541 INTERNAL_ERROR'), 1),
+      failedRun('rabbitmq-quorum', w, 2, new Error('541 INTERNAL_ERROR'), 1),
+    ],
+  } as unknown as Results
+  const [line] = headlineLines(res)
+  assert.match(line ?? '', /rabbitmq-quorum 4\.0k → Petrel ÷ peer = 2\.00× \(ahead\)/)
 })
 
 test('charts carry every system label and value and scale bars to the largest', () => {
