@@ -28,6 +28,9 @@ export function serveKafka(
     socket.onClose(() => {
       open--
     })
-    new Connection(socket, (frame) => router.dispatch(frame), log, options)
+    // Kafka reports a member's host as its InetAddress prints: "/127.0.0.1".
+    const ip = socket.remote.slice(0, Math.max(0, socket.remote.lastIndexOf(':'))).replace(/^::ffff:/, '')
+    const host = `/${ip}`
+    new Connection(socket, (frame) => router.dispatch(frame, host), log, options)
   })
 }

@@ -11,6 +11,8 @@ import type { Broker } from './broker.js'
 export interface RequestContext {
   readonly version: number
   readonly clientId: string | null
+  /** The client's address as Kafka reports it in group descriptions: `/` and the IP. */
+  readonly clientHost: string
   readonly broker: Broker
 }
 

@@ -43,7 +43,7 @@ export class Router {
       .sort((a, b) => a.apiKey - b.apiKey)
   }
 
-  async dispatch(frame: Uint8Array): Promise<Uint8Array | null> {
+  async dispatch(frame: Uint8Array, clientHost = ''): Promise<Uint8Array | null> {
     if (frame.byteLength < FIXED_HEADER_BYTES) throw new FatalRequestError('request shorter than its header')
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
     const apiKey = view.getInt16(0)
@@ -64,7 +64,7 @@ export class Router {
       const header = readRequestHeader(r)
       correlationId = header.correlationId
       clientId = header.clientId
-      write = await api.serve(r, { version, clientId, broker: this.broker })
+      write = await api.serve(r, { version, clientId, clientHost, broker: this.broker })
     } catch (e) {
       if (e instanceof CodecError)
         throw new FatalRequestError(`${api.name} v${version}: ${e.code} ${e.message}`)

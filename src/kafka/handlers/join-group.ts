@@ -19,7 +19,7 @@ const handler: Handler<JoinGroupRequest, JoinGroupResponse> = {
   maxVersion: 6,
   decode: decodeJoinGroupRequest,
   encode: encodeJoinGroupResponse,
-  async handle(req, { version, clientId, broker }) {
+  async handle(req, { version, clientId, clientHost, broker }) {
     const groups = broker.groups
     if (groups === null) {
       return {
@@ -40,7 +40,7 @@ const handler: Handler<JoinGroupRequest, JoinGroupResponse> = {
           protocolType: req.protocolType,
           protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
           clientId: clientId ?? '',
-          clientHost: '',
+          clientHost,
         },
         ctx,
       ),

@@ -187,6 +187,8 @@ test('a group at old and new versions: join, sync, heartbeat, commit, fetch, lis
     described.groups.map((g) => [g.groupId, g.groupState, g.protocolData, g.members.length]),
     [['wire', 'Stable', 'range', 1]],
   )
+  // The member's host is the connection's address, printed as Kafka does.
+  assert.equal(described.groups[0]?.members[0]?.clientHost, '/127.0.0.1')
   const stable = await client.send(API.list, 4, { statesFilter: ['stable'] })
   assert.deepEqual(
     stable.groups.map((g) => g.groupId),
