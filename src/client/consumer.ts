@@ -68,6 +68,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   private readonly fetching = new Set<number>()
   private readonly wakers: (() => void)[] = []
   private closed = false
+  private closing: Promise<void> | null = null
   private pumping = false
   private pumpAgain = false
   private loopError: Error | null = null
@@ -223,8 +224,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   }
 
   /** Leaves the group (committing first when autoCommit is on) and ends the iterator. */
-  async close(): Promise<void> {
-    if (this.closed) return
+  /** Idempotent: every call, concurrent or later, resolves when the one close has finished. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce()
+    return this.closing
+  }
+
+  private async closeOnce(): Promise<void> {
     if (this.group !== null) await this.group.stop()
     this.closed = true
     this.wake()

@@ -124,6 +124,7 @@ export class GroupMember {
   private heartbeatTimer: NodeJS.Timeout | null = null
   private commitTimer: NodeJS.Timeout | null = null
   private stopped = false
+  private stopping: Promise<void> | null = null
   private lastError: Error | null = null
 
   constructor(
@@ -155,8 +156,13 @@ export class GroupMember {
     return this.committed.get(`${topic}\u0000${partition}`) ?? null
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return
+  /** Idempotent: concurrent and later calls share the one stop. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce()
+    return this.stopping
+  }
+
+  private async stopOnce(): Promise<void> {
     if (this.joining !== null) await this.joining.catch(() => undefined)
     this.stopped = true
     if (this.heartbeatTimer !== null) clearTimeout(this.heartbeatTimer)
@@ -167,11 +173,27 @@ export class GroupMember {
     } catch {
       // Best effort on close: the group will rebalance and others resume from the last commit.
     }
-    try {
-      const conn = await this.coordinatorConnection()
-      await conn.request(ApiKey.LeaveGroup, { groupId: this.config.groupId, memberId: this.memberId })
-    } catch {
-      // Leaving is a courtesy; the session timeout removes us anyway.
+    // A static member (groupInstanceId) does not leave on close, as Kafka's consumer does not
+    // (KIP-345): a restart within the session timeout gets its partitions back with no rebalance.
+    if (this.config.groupInstanceId === null) {
+      try {
+        const conn = await this.coordinatorConnection()
+        // v0-2 name the member; v3+ carry a list of members (KIP-345's batch leave).
+        const v = conn.version(ApiKey.LeaveGroup) ?? 0
+        await conn.request(
+          ApiKey.LeaveGroup,
+          v >= 3
+            ? {
+                groupId: this.config.groupId,
+                members: [
+                  { memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is closing' },
+                ],
+              }
+            : { groupId: this.config.groupId, memberId: this.memberId },
+        )
+      } catch {
+        // Leaving is a courtesy; the session timeout removes us anyway.
+      }
     }
     this.hooks.onAssigned([])
     this.coordinator?.close()

@@ -104,6 +104,35 @@ describe('consumer groups against a node', { timeout: 90_000 }, () => {
     await second.close()
   })
 
+  test('close called twice at once leaves once; a static member keeps its place when it closes', async () => {
+    const topic = 'g-close'
+    await client.admin().createTopics([{ name: topic, partitions: 2 }])
+    const base = { autoOffsetReset: 'earliest' as const, maxWaitMs: 50, sessionTimeoutMs: 6000 }
+    const dynamic = client.consumer({ ...base, groupId: 'grp-close-dynamic' })
+    await dynamic.subscribe([topic])
+    await until(() => dynamic.assignment().length === 2)
+    await Promise.all([dynamic.close(), dynamic.close()])
+    const [left] = await client.admin().describeGroups(['grp-close-dynamic'])
+    assert.equal(left?.state, 'Empty', 'a dynamic member leaves the group on close')
+    assert.equal(left?.members.length, 0)
+
+    const fixed = client.consumer({ ...base, groupId: 'grp-close-static', groupInstanceId: 'host-1' })
+    await fixed.subscribe([topic])
+    await until(() => fixed.assignment().length === 2)
+    await fixed.close()
+    const [kept] = await client.admin().describeGroups(['grp-close-static'])
+    assert.equal(kept?.state, 'Stable', 'a static member does not leave on close (KIP-345)')
+    assert.deepEqual(
+      kept?.members.map((m) => [m.groupInstanceId, m.clientHost, m.assignment.length]),
+      [['host-1', '/127.0.0.1', 2]],
+    )
+    // Back within the session timeout under the same instance id: the same partitions, no rebalance.
+    const again = client.consumer({ ...base, groupId: 'grp-close-static', groupInstanceId: 'host-1' })
+    await again.subscribe([topic])
+    await until(() => again.assignment().length === 2)
+    await again.close()
+  })
+
   test('pause, resume and seek', async () => {
     const topic = 'g-seek'
     await client.admin().createTopics([{ name: topic, partitions: 1 }])
