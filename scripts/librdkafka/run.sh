@@ -14,20 +14,33 @@ work=${LIBRDKAFKA_WORK:-${TMPDIR:-/tmp}/petrel-librdkafka}
 per_test=${TEST_TIMEOUT_S:-120}
 
 tests_dir=$("$here/fetch-build.sh" "$work" | tail -n1)
-data=$(mktemp -d "${TMPDIR:-/tmp}/petrel-rdk-data.XXXXXX")
-out=$(mktemp "${TMPDIR:-/tmp}/petrel-rdk-node.XXXXXX")
-node "$repo/dist/src/cli/main.js" start --data-dir "$data" --kafka-port 0 --default-partitions 4 \
-  >"$out" 2>"$data.log" &
-node_pid=$!
-cleanup() { kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; rm -rf "$data" "$out"; }
+# Two nodes: the suite's "default" scenario expects topics to be auto-created; its "noautocreate"
+# scenario (tests marked `.scenario = "noautocreate"` in test.c) expects a broker that does not.
+node_pids=() dirs=()
+cleanup() {
+  for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for d in "${dirs[@]}"; do rm -rf "$d" "$d.out"; done
+}
 trap cleanup EXIT
-for _ in $(seq 1 100); do grep -q 'listening on' "$out" && break; sleep 0.1; done
-broker=$(sed -n 's/^listening on //p' "$out")
-[[ -n "$broker" ]] || { echo "node did not start: $(cat "$data.log")" >&2; exit 1; }
-echo "node at $broker (log: $data.log)"
+start_node() { # start_node VAR extra-flags... : sets VAR to host:port
+  local var=$1; shift
+  local data
+  data=$(mktemp -d "${TMPDIR:-/tmp}/petrel-rdk-data.XXXXXX")
+  dirs+=("$data")
+  node "$repo/dist/src/cli/main.js" start --data-dir "$data" --kafka-port 0 --default-partitions 4 "$@" \
+    >"$data.out" 2>"$data.log" &
+  node_pids+=($!)
+  for _ in $(seq 1 100); do grep -q 'listening on' "$data.out" && break; sleep 0.1; done
+  local addr
+  addr=$(sed -n 's/^listening on //p' "$data.out")
+  [[ -n "$addr" ]] || { echo "node did not start: $(cat "$data.log")" >&2; exit 1; }
+  printf -v "$var" '%s' "$addr"
+  echo "node at $addr $* (log: $data.log)"
+}
+start_node broker
+start_node broker_noauto --no-auto-create-topics
 
 cd "$tests_dir"
-printf 'bootstrap.servers=%s\n' "$broker" > test.conf
 if [[ -n "${TESTS:-}" ]]; then
   IFS=, read -r -a names <<< "$TESTS"
 else
@@ -36,6 +49,10 @@ else
   mapfile -t names < <(grep -o '_TEST(0[0-9]\{3\}_[A-Za-z0-9_]*, *[A-Z_0-9|]*' test.c |
     grep -v TEST_F_LOCAL | sed 's/^_TEST(//; s/,.*//')
 fi
+# Tests that run only in the noautocreate scenario (their _TEST entry spans several lines).
+mapfile -t noauto < <(tr '\n' ' ' < test.c | sed 's/_TEST(/\n_TEST(/g' |
+  grep '^_TEST(0[0-9]\{3\}_.*scenario = "noautocreate"' | sed 's/^_TEST(//; s/,.*//')
+is_noauto() { local n; for n in "${noauto[@]}"; do [[ "$n" == "$1" ]] && return 0; done; return 1; }
 
 pass=0 fail=0 skip=0
 for name in "${names[@]}"; do
@@ -44,8 +61,10 @@ for name in "${names[@]}"; do
   start=$(date +%s)
   set +e
   # In a subshell, so that a test runner that aborts does not make bash print a job notice.
-  (TESTS="$name" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" LD_LIBRARY_PATH=../src:../src-cpp \
-    timeout "$per_test" ./test-runner -p1 -Q -L -E; exit $?) >"$log" 2>&1
+  if is_noauto "$name"; then scenario=noautocreate addr=$broker_noauto; else scenario=default addr=$broker; fi
+  printf 'bootstrap.servers=%s\n' "$addr" > test.conf
+  (TESTS="$name" TEST_SCENARIO="$scenario" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" \
+    LD_LIBRARY_PATH=../src:../src-cpp timeout "$per_test" ./test-runner -p1 -Q -L -E; exit $?) >"$log" 2>&1
   code=$?
   set -e
   secs=$(( $(date +%s) - start ))
