@@ -100,7 +100,12 @@ export async function appendBatch(
   if (verdict.kind === 'error')
     return fail(verdict.code, `producer ${h.producerId} epoch ${h.producerEpoch} seq ${h.baseSequence}`)
   if (verdict.kind === 'duplicate') {
-    await p.log.whenDurable(verdict.baseOffset + 1)
+    // The original may be the write that failed (a full disk): then the retry is not an ack either.
+    try {
+      await p.log.whenDurable(verdict.baseOffset + 1)
+    } catch {
+      return fail('STORAGE_ERROR', 'the write to disk failed')
+    }
     return {
       error: 'NONE',
       message: null,

@@ -14,6 +14,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { limits } from '../config/limits.js'
+import type { FileSystem } from '../io/fs.js'
 import type { Logger } from '../io/log.js'
 import { NodeFileSystem } from '../io/impl/node-fs.js'
 import { isInternalTopic } from '../kafka/handlers/group-service.js'
@@ -212,16 +213,20 @@ export interface StorageLogsOptions {
   nowMs: () => number
   /** How often retention runs over every open log (Kafka's log.retention.check.interval.ms). */
   retentionCheckIntervalMs?: number
+  /** The file system the logs live on. Default: the real one (tests pass one that can fill up). */
+  fs?: FileSystem
 }
 
 export class StorageLogs implements PartitionLogs {
   private readonly open_ = new Map<string, { topic: string; log: Promise<StorageLog> }>()
-  private readonly fs = new NodeFileSystem()
-  private readonly files = new SegmentFileCache(this.fs)
+  private readonly fs: FileSystem
+  private readonly files: SegmentFileCache
   private readonly timer: ReturnType<typeof setInterval>
   private retaining = false
 
   constructor(private readonly options: StorageLogsOptions) {
+    this.fs = options.fs ?? new NodeFileSystem()
+    this.files = new SegmentFileCache(this.fs)
     this.timer = setInterval(() => void this.retainAll(), options.retentionCheckIntervalMs ?? 300_000)
     this.timer.unref()
   }

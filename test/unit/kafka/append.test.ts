@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { appendBatch } from '../../../src/kafka/append.js'
 import { crc32c } from '../../../src/lib/crc32c.js'
+import { MemoryFileSystem } from '../../../src/testing/memory-fs.js'
 import { buildBatch } from '../../helpers/batch.js'
 import { openBroker } from '../../helpers/broker.js'
 import { removeDir, tempDataDir } from '../../helpers/node-process.js'
@@ -90,4 +91,24 @@ test('idempotent producers: duplicates get the original offsets, gaps and fenced
   assert.equal((await appendBatch(again.broker, 't', 1, fenced, 8)).error, 'INVALID_PRODUCER_EPOCH')
   assert.ok((await again.broker.allocateProducerId()) > pid, 'producer ids are never reused')
   await again.close()
+})
+
+test('a full disk: STORAGE_ERROR, and the idempotent retry of the failed batch is not acknowledged', async () => {
+  const dir = tempDataDir('petrel-append-full-')
+  dirs.push(dir)
+  const fs = new MemoryFileSystem()
+  const { broker, close } = await openBroker(dir, { fs })
+  await broker.createTopic('t', 1, [])
+  const pid = await broker.allocateProducerId()
+  const b0 = buildBatch({ values: ['a'], producerId: pid, producerEpoch: 0, baseSequence: 0 })
+  assert.equal((await appendBatch(broker, 't', 0, b0.slice(), 8)).error, 'NONE')
+  fs.capacityBytes = fs.usedBytes() + 10
+  const b1 = buildBatch({ values: ['b'.repeat(200)], producerId: pid, producerEpoch: 0, baseSequence: 1 })
+  assert.equal((await appendBatch(broker, 't', 0, b1.slice(), 8)).error, 'STORAGE_ERROR')
+  // The producer retries the same batch: it must not be taken for a stored duplicate.
+  assert.equal((await appendBatch(broker, 't', 0, b1.slice(), 8)).error, 'STORAGE_ERROR')
+  const other = buildBatch({ values: ['c'] })
+  assert.equal((await appendBatch(broker, 't', 0, other, 8)).error, 'STORAGE_ERROR', 'the log stays failed')
+  assert.equal(await hw(broker), 1, 'only the batch written before the disk filled is readable')
+  await close()
 })
