@@ -16,6 +16,7 @@ import {
 import { limits } from '../config/limits.js'
 import type { Clock } from '../io/clock.js'
 import type { Logger } from '../io/log.js'
+import type { AclStore } from './acls.js'
 import type { PartitionLog, PartitionLogs } from './partition-log.js'
 import { lastSequenceOf, ProducerStateTable } from './producer-state.js'
 import { type ErrorCode, KafkaError } from './errors.js'
@@ -53,6 +54,8 @@ export class Broker {
   constructor(
     readonly settings: BrokerSettings,
     readonly topics: TopicMetadataStore,
+    /** ACL bindings, stored only: nothing enforces them on requests yet (the security issue). */
+    readonly acls: AclStore,
     private readonly logs: PartitionLogs,
     readonly clock: Clock,
     readonly log: Logger,

@@ -15,6 +15,7 @@ import { Broker } from '../kafka/broker.js'
 import { serveKafka } from '../kafka/front-door.js'
 import { allHandlers } from '../kafka/handlers/index.js'
 import { Router } from '../kafka/router.js'
+import { AclFile } from './acl-file.js'
 import { StorageLogs } from './storage-log.js'
 import { GroupsDriver } from './groups-driver.js'
 import { MetadataFile } from './metadata-file.js'
@@ -97,7 +98,8 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions,
   }
-  const broker = new Broker(settings, metadata, logs, systemClock, log)
+  const acls = await AclFile.open(join(dataDir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, logs, systemClock, log)
   const router: Router = new Router(
     allHandlers(() => router.ranges()),
     broker,

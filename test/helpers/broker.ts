@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { systemClock } from '../../src/io/impl/clock.js'
 import { silentLogger } from '../../src/io/log.js'
 import { Broker } from '../../src/kafka/broker.js'
+import { AclFile } from '../../src/node/acl-file.js'
 import { StorageLogs } from '../../src/node/storage-log.js'
 import { MetadataFile } from '../../src/node/metadata-file.js'
 
@@ -22,7 +23,8 @@ export async function openBroker(dir: string): Promise<{ broker: Broker; close()
     autoCreateTopics: true,
     defaultPartitions: 1,
   }
-  const broker = new Broker(settings, metadata, logs, systemClock, silentLogger)
+  const acls = await AclFile.open(join(dir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, logs, systemClock, silentLogger)
   return {
     broker,
     async close() {

@@ -1,7 +1,7 @@
 /**
  * ListOffsets (2) v0-5: -1 latest (the high watermark, which is also the last stable offset
  * with no transactions), -2 earliest (log start), otherwise the first record whose timestamp is
- * at or after the given time (exact for uncompressed and gzip batches, see timestamps.ts), or -1
+ * at or after the given time (exact per record for every codec, see timestamps.ts), or -1
  * when there is none.
  */
 import type { Encodable } from '../../protocol/kafka/codec.js'
