@@ -4,12 +4,10 @@
  * resolves once a file holding it is on disk. The cluster issue moves this under the controller's
  * Raft group; handlers see only `AclStore`.
  */
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { limits } from '../config/limits.js'
 import { assert } from '../lib/assert.js'
 import { type AclBinding, type AclStore, bindingKey, invalidBinding } from '../kafka/acls.js'
-import { checksummed, readIfPresent, replaceFile, verified } from './atomic-file.js'
+import { StateFile } from './atomic-file.js'
 
 const FILE = 'acls.json'
 
@@ -18,8 +16,8 @@ interface FileShape {
   bindings: AclBinding[]
 }
 
-function parse(text: string, path: string): AclBinding[] {
-  const body = JSON.parse(verified(text, path)) as FileShape
+function parse(json: string, path: string): AclBinding[] {
+  const body = JSON.parse(json) as FileShape
   if (body.version !== 1 || !Array.isArray(body.bindings)) throw new Error(`${path}: not an ACL file`)
   if (body.bindings.length > limits.aclBindingsMax) {
     throw new Error(`${path}: ${body.bindings.length} bindings, more than ${limits.aclBindingsMax}`)
@@ -48,21 +46,15 @@ function parse(text: string, path: string): AclBinding[] {
 }
 
 export class AclFile implements AclStore {
-  private current: readonly AclBinding[]
-  private chain: Promise<void> = Promise.resolve()
-
   private constructor(
-    private readonly dir: string,
-    initial: readonly AclBinding[],
-  ) {
-    this.current = initial
-  }
+    private readonly file: StateFile,
+    private current: readonly AclBinding[],
+  ) {}
 
   static async open(dir: string): Promise<AclFile> {
-    await mkdir(dir, { recursive: true })
-    const path = join(dir, FILE)
-    const text = await readIfPresent(path)
-    return new AclFile(dir, text === null ? [] : parse(text, path))
+    const file = new StateFile(dir, FILE)
+    const json = await file.load()
+    return new AclFile(file, json === null ? [] : parse(json, file.path))
   }
 
   bindings(): readonly AclBinding[] {
@@ -91,10 +83,6 @@ export class AclFile implements AclStore {
   private commit(next: readonly AclBinding[]): Promise<void> {
     this.current = next
     const body: FileShape = { version: 1, bindings: [...next] }
-    const text = checksummed(JSON.stringify(body))
-    // Writes go out in call order, so the file always ends at the latest state.
-    const run = this.chain.then(() => replaceFile(this.dir, FILE, text))
-    this.chain = run.catch(() => {})
-    return run
+    return this.file.save(body)
   }
 }

@@ -3,7 +3,7 @@
  * rename it over the old one, fsync the folder. The content carries a CRC-32C line so a damaged
  * file is refused instead of read.
  */
-import { open, readFile, rename } from 'node:fs/promises'
+import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32c } from '../lib/crc32c.js'
 
@@ -49,5 +49,38 @@ export async function replaceFile(dir: string, file: string, text: string): Prom
     await d.sync()
   } finally {
     await d.close()
+  }
+}
+
+/**
+ * One checksummed JSON file holding a whole state, rewritten on every change. Writes go out in
+ * call order, so the file always ends at the latest state handed to `save`.
+ */
+export class StateFile {
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly dir: string,
+    private readonly file: string,
+  ) {}
+
+  /** The verified JSON text, or null when the file does not exist yet. */
+  async load(): Promise<string | null> {
+    await mkdir(this.dir, { recursive: true })
+    const path = join(this.dir, this.file)
+    const text = await readIfPresent(path)
+    return text === null ? null : verified(text, path)
+  }
+
+  /** Resolves once a file holding `state` (or a later one) is on disk. */
+  save(state: unknown): Promise<void> {
+    const text = checksummed(JSON.stringify(state))
+    const run = this.chain.then(() => replaceFile(this.dir, this.file, text))
+    this.chain = run.catch(() => {})
+    return run
+  }
+
+  get path(): string {
+    return join(this.dir, this.file)
   }
 }

@@ -16,6 +16,7 @@ import { serveKafka } from '../kafka/front-door.js'
 import { allHandlers } from '../kafka/handlers/index.js'
 import { Router } from '../kafka/router.js'
 import { AclFile } from './acl-file.js'
+import { BrokerConfigFile } from './broker-config-file.js'
 import { StorageLogs } from './storage-log.js'
 import { GroupsDriver } from './groups-driver.js'
 import { MetadataFile } from './metadata-file.js'
@@ -99,7 +100,8 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     defaultPartitions,
   }
   const acls = await AclFile.open(join(dataDir, 'metadata'))
-  const broker = new Broker(settings, metadata, acls, logs, systemClock, log)
+  const brokerConfigs = await BrokerConfigFile.open(join(dataDir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, brokerConfigs, logs, systemClock, log)
   const router: Router = new Router(
     allHandlers(() => router.ranges()),
     broker,

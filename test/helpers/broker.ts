@@ -4,6 +4,7 @@ import { systemClock } from '../../src/io/impl/clock.js'
 import { silentLogger } from '../../src/io/log.js'
 import { Broker } from '../../src/kafka/broker.js'
 import { AclFile } from '../../src/node/acl-file.js'
+import { BrokerConfigFile } from '../../src/node/broker-config-file.js'
 import { StorageLogs } from '../../src/node/storage-log.js'
 import { MetadataFile } from '../../src/node/metadata-file.js'
 
@@ -24,7 +25,8 @@ export async function openBroker(dir: string): Promise<{ broker: Broker; close()
     defaultPartitions: 1,
   }
   const acls = await AclFile.open(join(dir, 'metadata'))
-  const broker = new Broker(settings, metadata, acls, logs, systemClock, silentLogger)
+  const brokerConfigs = await BrokerConfigFile.open(join(dir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, brokerConfigs, logs, systemClock, silentLogger)
   return {
     broker,
     async close() {
