@@ -46,27 +46,40 @@ function varint(b: Uint8Array, at: number): { value: number; next: number } | nu
   return null
 }
 
+export interface FoundRecord {
+  offset: number
+  timestamp: number
+}
+
+/**
+ * The first record of the batch at or after `timestampMs` whose offset is at least `fromOffset`
+ * (the log start may sit inside a batch), 'none' when no record qualifies, 'unreadable' when the
+ * records cannot be decoded.
+ */
 export function firstRecordAtOrAfter(
   batch: Uint8Array,
   timestampMs: number,
-): { offset: number; timestamp: number } | null {
+  fromOffset = 0,
+): FoundRecord | 'none' | 'unreadable' {
   const h = readBatchHeader(batch)
   if ((h.attributes & ATTR_TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
-    return h.maxTimestamp >= timestampMs ? { offset: h.baseOffset, timestamp: h.maxTimestamp } : null
+    const qualifies = h.maxTimestamp >= timestampMs && h.baseOffset + h.lastOffsetDelta >= fromOffset
+    return qualifies ? { offset: Math.max(h.baseOffset, fromOffset), timestamp: h.maxTimestamp } : 'none'
   }
   const records = recordsOf(batch, h.attributes, h.batchLength)
-  if (records === null) return null
+  if (records === null) return 'unreadable'
   let at = 0
   for (let i = 0; i < h.recordsCount && i < limits.recordsPerBatchMax; i++) {
     const length = varint(records, at)
-    if (length === null || length.value < 0) return null
+    if (length === null || length.value < 0) return 'unreadable'
     const tsDelta = varint(records, length.next + 1)
-    if (tsDelta === null) return null
+    if (tsDelta === null) return 'unreadable'
     const offsetDelta = varint(records, tsDelta.next)
-    if (offsetDelta === null) return null
+    if (offsetDelta === null) return 'unreadable'
     const timestamp = h.baseTimestamp + tsDelta.value
-    if (timestamp >= timestampMs) return { offset: h.baseOffset + offsetDelta.value, timestamp }
+    const offset = h.baseOffset + offsetDelta.value
+    if (timestamp >= timestampMs && offset >= fromOffset) return { offset, timestamp }
     at = length.next + length.value
   }
-  return null
+  return 'none'
 }

@@ -18,7 +18,11 @@ for (const compression of COMPRESSIONS) {
     assert.deepEqual(firstRecordAtOrAfter(batch, 4000), { offset: 20, timestamp: 5000 })
     assert.deepEqual(firstRecordAtOrAfter(batch, 5001), { offset: 21, timestamp: 5030 })
     assert.deepEqual(firstRecordAtOrAfter(batch, 5035), { offset: 23, timestamp: 5040 })
-    assert.equal(firstRecordAtOrAfter(batch, 5041), null)
+    assert.equal(firstRecordAtOrAfter(batch, 5041), 'none')
+    // From offset 22 on (a log start inside the batch), 5020 skips 21 (5030) and finds 23.
+    assert.deepEqual(firstRecordAtOrAfter(batch, 5020), { offset: 21, timestamp: 5030 })
+    assert.deepEqual(firstRecordAtOrAfter(batch, 5020, 22), { offset: 23, timestamp: 5040 })
+    assert.equal(firstRecordAtOrAfter(batch, 5001, 24), 'none')
   })
 }
 
@@ -29,16 +33,17 @@ test('a LogAppendTime batch answers its base offset with its max timestamp', () 
     timestampType: 'LogAppendTime',
     records: [1, 2].map((timestamp) => ({ key: null, value, timestamp })),
   })
-  const found = firstRecordAtOrAfter(batch, 0)
-  assert.equal(found?.offset, 7)
+  assert.deepEqual(firstRecordAtOrAfter(batch, 0), { offset: 7, timestamp: 2 })
+  assert.deepEqual(firstRecordAtOrAfter(batch, 0, 8), { offset: 8, timestamp: 2 })
+  assert.equal(firstRecordAtOrAfter(batch, 0, 9), 'none')
 })
 
-test('a batch whose compressed records are damaged gives no answer instead of throwing', () => {
+test('a batch whose compressed records are damaged is reported unreadable instead of throwing', () => {
   const batch = encodeRecordBatch({
     baseOffset: 0,
     compression: 'lz4',
     records: [{ key: null, value, timestamp: 10 }],
   })
   batch.fill(0xff, 61)
-  assert.equal(firstRecordAtOrAfter(batch, 0), null)
+  assert.equal(firstRecordAtOrAfter(batch, 0), 'unreadable')
 })

@@ -19,6 +19,7 @@ import * as ct from '../../../src/protocol/kafka/generated/create-topics.js'
 import * as da from '../../../src/protocol/kafka/generated/delete-acls.js'
 import * as dsa from '../../../src/protocol/kafka/generated/describe-acls.js'
 import * as dc from '../../../src/protocol/kafka/generated/describe-configs.js'
+import * as dr from '../../../src/protocol/kafka/generated/delete-records.js'
 import { ErrorCode } from '../../../src/protocol/kafka/generated/errors.js'
 import * as iac from '../../../src/protocol/kafka/generated/incremental-alter-configs.js'
 import * as lo from '../../../src/protocol/kafka/generated/list-offsets.js'
@@ -45,6 +46,7 @@ const API = {
   },
   createTopics: { key: 19, encode: ct.encodeCreateTopicsRequest, decode: ct.decodeCreateTopicsResponse },
   produce: { key: 0, encode: pr.encodeProduceRequest, decode: pr.decodeProduceResponse },
+  deleteRecords: { key: 21, encode: dr.encodeDeleteRecordsRequest, decode: dr.decodeDeleteRecordsResponse },
   listOffsets: { key: 2, encode: lo.encodeListOffsetsRequest, decode: lo.decodeListOffsetsResponse },
 }
 
@@ -276,4 +278,46 @@ test('ListOffsets by time finds the exact record inside batches of every codec',
     const p = answer.topics[0]?.partitions[0]
     assert.deepEqual([p?.offset, p?.timestamp], [BigInt(3 * i + 2), BigInt(t0 + 20)], compression)
   }
+})
+
+test('ListOffsets by time skips records below a log start that sits inside a batch', async () => {
+  await client.send(API.createTopics, 7, {
+    topics: [{ name: 'starts', numPartitions: 1, replicationFactor: 1 }],
+  })
+  const put = async (baseTs: number[]) => {
+    const records = baseTs.map((timestamp) => ({ key: null, value: new Uint8Array(8), timestamp }))
+    const res = await client.send(API.produce, 8, {
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [
+        {
+          name: 'starts',
+          partitionData: [
+            { index: 0, records: encodeRecordBatch({ baseOffset: 0, compression: 'lz4', records }) },
+          ],
+        },
+      ],
+    })
+    assert.equal(res.responses[0]?.partitionResponses[0]?.errorCode, 0)
+  }
+  await put([100, 500, 200]) // offsets 0-2
+  await put([300, 600]) // offsets 3-4
+  const cut = await client.send(API.deleteRecords, 2, {
+    topics: [{ name: 'starts', partitions: [{ partitionIndex: 0, offset: 2n }] }],
+    timeoutMs: 5000,
+  })
+  assert.equal(cut.topics[0]?.partitions[0]?.lowWatermark, 2n)
+  const ask = async (timestamp: number) => {
+    const answer = await client.send(API.listOffsets, 5, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 'starts', partitions: [{ partitionIndex: 0, timestamp: BigInt(timestamp) }] }],
+    })
+    const p = answer.topics[0]?.partitions[0]
+    return [p?.offset, p?.timestamp]
+  }
+  // 500 at offset 1 is gone: the first record from offset 2 on at or after 400 is 600 at offset 4.
+  assert.deepEqual(await ask(400), [4n, 600n])
+  assert.deepEqual(await ask(150), [2n, 200n])
+  assert.deepEqual(await ask(700), [-1n, -1n])
 })
