@@ -44,6 +44,10 @@ export const limits = {
   topicsMax: 100_000,
   partitionsPerTopicMax: 10_000,
   partitionsPerNodeMax: 100_000,
+  /** ACL bindings the node keeps (CreateAcls past it gets a per-creation error). */
+  aclBindingsMax: 100_000,
+  /** Dynamic broker configs kept per scope (one node, or the cluster-wide defaults). */
+  brokerDynamicConfigsMax: 1_000,
 
   // ── storage ─────────────────────────────────────────────────────────────────────────────────
   /** Segment size at which a partition log rolls (upper bound of segment.bytes). */

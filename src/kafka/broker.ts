@@ -16,6 +16,8 @@ import {
 import { limits } from '../config/limits.js'
 import type { Clock } from '../io/clock.js'
 import type { Logger } from '../io/log.js'
+import type { AclStore } from './acls.js'
+import type { BrokerConfigStore } from './broker-configs.js'
 import type { PartitionLog, PartitionLogs } from './partition-log.js'
 import { lastSequenceOf, ProducerStateTable } from './producer-state.js'
 import { type ErrorCode, KafkaError } from './errors.js'
@@ -53,6 +55,10 @@ export class Broker {
   constructor(
     readonly settings: BrokerSettings,
     readonly topics: TopicMetadataStore,
+    /** ACL bindings, stored only: nothing enforces them on requests yet (the security issue). */
+    readonly acls: AclStore,
+    /** Dynamic broker configs, stored and reported only (broker-configs.ts). */
+    readonly brokerConfigs: BrokerConfigStore,
     private readonly logs: PartitionLogs,
     readonly clock: Clock,
     readonly log: Logger,

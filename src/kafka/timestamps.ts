@@ -1,20 +1,33 @@
 /**
  * The first record at or after a timestamp inside one batch, for ListOffsets. The log finds the
- * batch (by its max timestamp); this walks its records. Uncompressed and gzip batches are read
- * exactly; for other codecs, until the records codec is wired in, the answer is the batch's base
- * offset, which is still a correct place to start consuming (never after the wanted record).
+ * batch (the first whose max timestamp reaches the time, so earlier batches are skipped without
+ * being read); this walks its records, decompressing them whatever the codec. A LogAppendTime
+ * batch stamps every record with its max timestamp, so its base offset is the answer.
  */
-import { gunzipSync } from 'node:zlib'
 import { limits } from '../config/limits.js'
+import { CodecError } from '../protocol/codec-error.js'
+import { decompressRecords } from '../protocol/records/compression.js'
 import {
   ATTR_TIMESTAMP_TYPE_LOG_APPEND,
   BATCH_HEADER_BYTES,
   compressionOf,
   readBatchHeader,
 } from '../protocol/records/header.js'
+import { COMPRESSIONS } from '../protocol/records/types.js'
 
-const COMPRESSION_NONE = 0
-const COMPRESSION_GZIP = 1
+/** The batch's records section, decompressed; null when it cannot be read. */
+function recordsOf(batch: Uint8Array, attributes: number, batchLength: number): Uint8Array | null {
+  const section = batch.subarray(BATCH_HEADER_BYTES, 12 + batchLength)
+  const codec = COMPRESSIONS[compressionOf(attributes)]
+  if (codec === undefined) return null
+  if (codec === 'none') return section
+  try {
+    return decompressRecords(codec, section, limits.decompressedBatchBytesMax)
+  } catch (e) {
+    if (e instanceof CodecError) return null
+    throw e
+  }
+}
 
 /** Reads a zig-zag varint (up to 64 bits) at `at`; null when it overruns. */
 function varint(b: Uint8Array, at: number): { value: number; next: number } | null {
@@ -33,37 +46,40 @@ function varint(b: Uint8Array, at: number): { value: number; next: number } | nu
   return null
 }
 
+export interface FoundRecord {
+  offset: number
+  timestamp: number
+}
+
+/**
+ * The first record of the batch at or after `timestampMs` whose offset is at least `fromOffset`
+ * (the log start may sit inside a batch), 'none' when no record qualifies, 'unreadable' when the
+ * records cannot be decoded.
+ */
 export function firstRecordAtOrAfter(
   batch: Uint8Array,
   timestampMs: number,
-): { offset: number; timestamp: number } | null {
+  fromOffset = 0,
+): FoundRecord | 'none' | 'unreadable' {
   const h = readBatchHeader(batch)
   if ((h.attributes & ATTR_TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
-    return h.maxTimestamp >= timestampMs ? { offset: h.baseOffset, timestamp: h.maxTimestamp } : null
+    const qualifies = h.maxTimestamp >= timestampMs && h.baseOffset + h.lastOffsetDelta >= fromOffset
+    return qualifies ? { offset: Math.max(h.baseOffset, fromOffset), timestamp: h.maxTimestamp } : 'none'
   }
-  let records: Uint8Array
-  const codec = compressionOf(h.attributes)
-  if (codec === COMPRESSION_NONE) records = batch.subarray(BATCH_HEADER_BYTES, 12 + h.batchLength)
-  else if (codec === COMPRESSION_GZIP) {
-    try {
-      records = gunzipSync(batch.subarray(BATCH_HEADER_BYTES, 12 + h.batchLength), {
-        maxOutputLength: limits.decompressedBatchBytesMax,
-      })
-    } catch {
-      return null
-    }
-  } else return null
+  const records = recordsOf(batch, h.attributes, h.batchLength)
+  if (records === null) return 'unreadable'
   let at = 0
   for (let i = 0; i < h.recordsCount && i < limits.recordsPerBatchMax; i++) {
     const length = varint(records, at)
-    if (length === null || length.value < 0) return null
+    if (length === null || length.value < 0) return 'unreadable'
     const tsDelta = varint(records, length.next + 1)
-    if (tsDelta === null) return null
+    if (tsDelta === null) return 'unreadable'
     const offsetDelta = varint(records, tsDelta.next)
-    if (offsetDelta === null) return null
+    if (offsetDelta === null) return 'unreadable'
     const timestamp = h.baseTimestamp + tsDelta.value
-    if (timestamp >= timestampMs) return { offset: h.baseOffset + offsetDelta.value, timestamp }
+    const offset = h.baseOffset + offsetDelta.value
+    if (timestamp >= timestampMs && offset >= fromOffset) return { offset, timestamp }
     at = length.next + length.value
   }
-  return null
+  return 'none'
 }

@@ -3,7 +3,7 @@
  * fsync it, rename it over the old one, fsync the folder). Mutations are serialized and each is
  * on disk before it resolves. The cluster issue moves this under the controller's Raft group.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   emptyMetadata,
@@ -13,7 +13,7 @@ import {
   type TopicMetadataStore,
   transitions,
 } from '../cluster/topics.js'
-import { crc32c } from '../lib/crc32c.js'
+import { checksummed, readIfPresent, replaceFile, verified } from './atomic-file.js'
 
 const FILE = 'metadata.json'
 
@@ -25,18 +25,11 @@ interface FileShape {
 
 function serialize(s: MetadataState): string {
   const body: FileShape = { version: 1, producerIdNext: s.producerIdNext, topics: [...s.topics.values()] }
-  const json = JSON.stringify(body)
-  return `${crc32c(new TextEncoder().encode(json))}\n${json}\n`
+  return checksummed(JSON.stringify(body))
 }
 
 function parse(text: string, path: string): MetadataState {
-  const nl = text.indexOf('\n')
-  const crc = Number(text.slice(0, nl))
-  const json = text.slice(nl + 1).trimEnd()
-  if (nl < 0 || crc !== crc32c(new TextEncoder().encode(json))) {
-    throw new Error(`${path}: checksum mismatch; refusing to start on corrupt metadata`)
-  }
-  const body = JSON.parse(json) as FileShape
+  const body = JSON.parse(verified(text, path)) as FileShape
   return { producerIdNext: body.producerIdNext, topics: new Map(body.topics.map((t) => [t.name, t])) }
 }
 
@@ -54,13 +47,8 @@ export class MetadataFile implements TopicMetadataStore {
   static async open(dir: string): Promise<MetadataFile> {
     await mkdir(dir, { recursive: true })
     const path = join(dir, FILE)
-    let state = emptyMetadata
-    try {
-      state = parse(await readFile(path, 'utf8'), path)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-    }
-    return new MetadataFile(dir, state)
+    const text = await readIfPresent(path)
+    return new MetadataFile(dir, text === null ? emptyMetadata : parse(text, path))
   }
 
   state(): MetadataState {
@@ -76,22 +64,8 @@ export class MetadataFile implements TopicMetadataStore {
     return run
   }
 
-  private async write(text: string): Promise<void> {
-    const tmp = join(this.dir, `${FILE}.tmp`)
-    const fh = await open(tmp, 'w')
-    try {
-      await fh.writeFile(text)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, join(this.dir, FILE))
-    const d = await open(this.dir, 'r')
-    try {
-      await d.sync()
-    } finally {
-      await d.close()
-    }
+  private write(text: string): Promise<void> {
+    return replaceFile(this.dir, FILE, text)
   }
 
   async createTopic(topic: TopicInfo): Promise<void> {

@@ -15,6 +15,8 @@ import { Broker } from '../kafka/broker.js'
 import { serveKafka } from '../kafka/front-door.js'
 import { allHandlers } from '../kafka/handlers/index.js'
 import { Router } from '../kafka/router.js'
+import { AclFile } from './acl-file.js'
+import { BrokerConfigFile } from './broker-config-file.js'
 import { StorageLogs } from './storage-log.js'
 import { GroupsDriver } from './groups-driver.js'
 import { MetadataFile } from './metadata-file.js'
@@ -97,7 +99,9 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions,
   }
-  const broker = new Broker(settings, metadata, logs, systemClock, log)
+  const acls = await AclFile.open(join(dataDir, 'metadata'))
+  const brokerConfigs = await BrokerConfigFile.open(join(dataDir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, brokerConfigs, logs, systemClock, log)
   const router: Router = new Router(
     allHandlers(() => router.ranges()),
     broker,

@@ -4,6 +4,8 @@ import type { FileSystem } from '../../src/io/fs.js'
 import { systemClock } from '../../src/io/impl/clock.js'
 import { silentLogger } from '../../src/io/log.js'
 import { Broker } from '../../src/kafka/broker.js'
+import { AclFile } from '../../src/node/acl-file.js'
+import { BrokerConfigFile } from '../../src/node/broker-config-file.js'
 import { StorageLogs } from '../../src/node/storage-log.js'
 import { MetadataFile } from '../../src/node/metadata-file.js'
 
@@ -27,7 +29,9 @@ export async function openBroker(
     autoCreateTopics: true,
     defaultPartitions: 1,
   }
-  const broker = new Broker(settings, metadata, logs, systemClock, silentLogger)
+  const acls = await AclFile.open(join(dir, 'metadata'))
+  const brokerConfigs = await BrokerConfigFile.open(join(dir, 'metadata'))
+  const broker = new Broker(settings, metadata, acls, brokerConfigs, logs, systemClock, silentLogger)
   return {
     broker,
     async close() {

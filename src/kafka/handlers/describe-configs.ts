@@ -1,4 +1,4 @@
-/** DescribeConfigs (32) v0-4: the five topic configs we serve; broker resources are empty. */
+/** DescribeConfigs (32) v0-4: the topic configs we serve; a broker's dynamic configs. */
 import type { Encodable } from '../../protocol/kafka/codec.js'
 import {
   type DescribeConfigsRequest,
@@ -9,7 +9,7 @@ import {
 } from '../../protocol/kafka/generated/describe-configs.js'
 import { kafkaErrorCode } from '../errors.js'
 import { type Handler, served } from '../handler.js'
-import { describeTopicConfigs, RESOURCE_BROKER, RESOURCE_TOPIC } from './configs.js'
+import { describeBrokerConfigs, describeTopicConfigs, RESOURCE_BROKER, RESOURCE_TOPIC } from './configs.js'
 
 const handler: Handler<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: 32,
@@ -34,7 +34,13 @@ const handler: Handler<DescribeConfigsRequest, DescribeConfigsResponse> = {
           })
         }
       } else if (r.resourceType === RESOURCE_BROKER) {
-        results.push({ ...base, errorCode: 0, configs: [] })
+        const d = describeBrokerConfigs(broker, r.resourceName, r.configurationKeys, version)
+        results.push({
+          ...base,
+          errorCode: kafkaErrorCode(d.error),
+          errorMessage: d.message,
+          configs: d.configs,
+        })
       } else {
         results.push({ ...base, errorCode: kafkaErrorCode('INVALID_REQUEST'), configs: [] })
       }

@@ -1,6 +1,8 @@
 /**
- * IncrementalAlterConfigs (44) v0-1: SET and DELETE per setting. APPEND and SUBTRACT apply only to
- * list settings; cleanup.policy accepts only `delete`, so those are refused as INVALID_CONFIG.
+ * IncrementalAlterConfigs (44) v0-1: SET and DELETE per setting, on a topic or on a broker's
+ * dynamic configs. APPEND and SUBTRACT apply only to list settings; cleanup.policy accepts only
+ * `delete`, so those are refused as INVALID_CONFIG (and on broker configs, which we keep as
+ * plain strings).
  */
 import { TopicError } from '../../cluster/topics.js'
 import {
@@ -10,7 +12,13 @@ import {
   type IncrementalAlterConfigsResponse,
 } from '../../protocol/kafka/generated/incremental-alter-configs.js'
 import { type Handler, served } from '../handler.js'
-import { alterTopicConfig, applyConfig, resourceAnswer } from './configs.js'
+import {
+  alterBrokerConfig,
+  alterTopicConfig,
+  applyConfig,
+  RESOURCE_BROKER,
+  resourceAnswer,
+} from './configs.js'
 
 const OP_SET = 0
 const OP_DELETE = 1
@@ -25,6 +33,22 @@ const handler: Handler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRe
   async handle(req, { broker }) {
     const responses = []
     for (const r of req.resources) {
+      if (r.resourceType === RESOURCE_BROKER) {
+        const result = await alterBrokerConfig(broker, r.resourceName, req.validateOnly, (start) => {
+          for (const kv of r.configs) {
+            if (kv.configOperation === OP_SET && kv.value !== null) start.set(kv.name, kv.value)
+            else if (kv.configOperation === OP_DELETE) start.delete(kv.name)
+            else
+              throw new TopicError(
+                'INVALID_CONFIG',
+                `operation ${kv.configOperation} on ${kv.name} is not supported`,
+              )
+          }
+          return start
+        })
+        responses.push(resourceAnswer(r.resourceType, r.resourceName, result))
+        continue
+      }
       const result = await alterTopicConfig(
         broker,
         r.resourceType,

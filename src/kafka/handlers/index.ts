@@ -3,7 +3,10 @@ import type { ServedApi } from '../handler.js'
 import type { ApiRange } from '../router.js'
 import { alterConfigsHandler } from './alter-configs.js'
 import { apiVersionsHandler } from './api-versions.js'
+import { createAclsHandler } from './create-acls.js'
 import { createPartitionsHandler } from './create-partitions.js'
+import { deleteAclsHandler } from './delete-acls.js'
+import { describeAclsHandler } from './describe-acls.js'
 import { createTopicsHandler } from './create-topics.js'
 import { deleteRecordsHandler } from './delete-records.js'
 import { deleteTopicsHandler } from './delete-topics.js'
@@ -54,5 +57,8 @@ export function allHandlers(ranges: () => ApiRange[]): ServedApi[] {
     listGroupsHandler,
     deleteGroupsHandler,
     offsetDeleteHandler,
+    describeAclsHandler,
+    createAclsHandler,
+    deleteAclsHandler,
   ]
 }

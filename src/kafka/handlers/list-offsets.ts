@@ -1,9 +1,10 @@
 /**
  * ListOffsets (2) v0-5: -1 latest (the high watermark, which is also the last stable offset
  * with no transactions), -2 earliest (log start), otherwise the first record whose timestamp is
- * at or after the given time (exact for uncompressed and gzip batches, see timestamps.ts), or -1
+ * at or after the given time (exact per record for every codec, see timestamps.ts), or -1
  * when there is none.
  */
+import { assert } from '../../lib/assert.js'
 import type { Encodable } from '../../protocol/kafka/codec.js'
 import {
   decodeListOffsetsRequest,
@@ -13,24 +14,40 @@ import {
   type ListOffsetsResponse,
   type ListOffsetsTopicResponse,
 } from '../../protocol/kafka/generated/list-offsets.js'
+import { BATCH_HEADER_BYTES, readBatchHeader } from '../../protocol/records/header.js'
 import { LEADER_EPOCH } from '../broker.js'
 import { type ErrorCode, kafkaErrorCode } from '../errors.js'
 import { type Handler, served } from '../handler.js'
 import type { PartitionLog } from '../partition-log.js'
-import { firstRecordAtOrAfter } from '../timestamps.js'
+import { type FoundRecord, firstRecordAtOrAfter } from '../timestamps.js'
 
-/** The log finds the batch; the batch's records give the exact offset where they can be read. */
-async function exactOffsetForTimestamp(
-  log: PartitionLog,
-  ts: number,
-): Promise<{ offset: number; timestamp: number } | null> {
+/**
+ * As Kafka: the earliest record at or after `ts` from the log start on. The log skips to the first
+ * batch whose max timestamp reaches `ts`; its records give the exact offset. A batch can reach `ts`
+ * only through records below the log start (which sits inside it after DeleteRecords), and then
+ * the following batches are searched; the loop ends at the high watermark. A batch whose records
+ * cannot be decoded answers its first readable offset, still never after the wanted record.
+ */
+async function exactOffsetForTimestamp(log: PartitionLog, ts: number): Promise<FoundRecord | null> {
   const batchFound = await log.offsetForTimestamp(ts)
   if (batchFound === null) return null
-  const bytes = await log.read(batchFound.offset, 1)
-  if (bytes.byteLength === 0) return batchFound
-  const exact = firstRecordAtOrAfter(bytes, ts)
-  if (exact === null || exact.offset < log.startOffset()) return batchFound
-  return exact
+  let offset = batchFound.offset
+  while (offset < log.highWatermark()) {
+    // Re-read the log start after each await: DeleteRecords may have moved it meanwhile.
+    const bytes = await log.read(offset, 1)
+    if (bytes.byteLength < BATCH_HEADER_BYTES) return null
+    const h = readBatchHeader(bytes)
+    const from = Math.max(offset, log.startOffset())
+    if (h.maxTimestamp >= ts) {
+      const found = firstRecordAtOrAfter(bytes, ts, from)
+      if (found === 'unreadable') return { offset: from, timestamp: h.maxTimestamp }
+      if (found !== 'none') return found
+    }
+    const next = h.baseOffset + h.lastOffsetDelta + 1
+    assert(next > offset, 'each step moves past a whole batch')
+    offset = next
+  }
+  return null
 }
 
 const LATEST = -1
