@@ -5,7 +5,7 @@
 #
 # Env: LIBRDKAFKA_WORK (build folder, default $TMPDIR/petrel-librdkafka), TESTS (comma-separated
 # test names to run instead of all), TEST_TIMEOUT_S (wall clock per test, default 180),
-# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.4.0), QUICK=1 (the
+# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.7.0: the node answers as Kafka 2.7+ does, e.g. UNKNOWN_TOPIC_OR_PARTITION for configs of a missing topic), QUICK=1 (the
 # runner's quick mode -Q and no socket-emulation tests -E: about 8 minutes instead of about 12).
 # Always broker tests only (-L): the local ones never talk to a node.
 set -euo pipefail
@@ -66,7 +66,7 @@ for name in "${names[@]}"; do
   # In a subshell, so that a test runner that aborts does not make bash print a job notice.
   if is_noauto "$name"; then scenario=noautocreate addr=$broker_noauto; else scenario=default addr=$broker; fi
   printf 'bootstrap.servers=%s\n' "$addr" > test.conf
-  (TESTS="$name" TEST_SCENARIO="$scenario" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.4.0}" \
+  (TESTS="$name" TEST_SCENARIO="$scenario" TEST_KAFKA_VERSION="${TEST_KAFKA_VERSION:-2.7.0}" \
     LD_LIBRARY_PATH=../src:../src-cpp timeout "$per_test" ./test-runner "${mode[@]}"; exit $?) >"$log" 2>&1
   code=$?
   set -e
