@@ -5,8 +5,9 @@
 #
 # Env: LIBRDKAFKA_WORK (build folder, default $TMPDIR/petrel-librdkafka), TESTS (comma-separated
 # test names to run instead of all), TEST_TIMEOUT_S (wall clock per test, default 180),
-# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.7.0: the node answers as Kafka 2.7+ does, e.g. UNKNOWN_TOPIC_OR_PARTITION for configs of a missing topic), QUICK=1 (the
-# runner's quick mode -Q and no socket-emulation tests -E: about 8 minutes instead of about 12).
+# TEST_KAFKA_VERSION (broker version the suite gates tests on, default 2.7.0: the node's API
+# ranges and answers are Kafka 2.7's, e.g. UNKNOWN_TOPIC_OR_PARTITION for configs of a missing
+# topic), QUICK=1 (the runner's quick mode -Q and no socket-emulation tests -E: shorter).
 # Always broker tests only (-L): the local ones never talk to a node.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
