@@ -63,6 +63,8 @@ export const limits = {
   compactionOffsetMapKeysMax: 1_000_000,
   /** Key bytes (plus 64 per entry) the compaction offset map holds. */
   compactionOffsetMapBytesMax: 128 * MiB,
+  /** Extra storage reads one fetch makes to get past batches compaction emptied (node/storage-log.ts). */
+  compactedEmptyReadsPerFetchMax: 64,
 
   // ── fetch ───────────────────────────────────────────────────────────────────────────────────
   fetchMaxWaitMsMax: 30_000,

@@ -1,6 +1,6 @@
 /**
  * IncrementalAlterConfigs (44) v0-1: SET and DELETE per setting. APPEND and SUBTRACT apply only to
- * list settings; cleanup.policy accepts only `delete`, so those are refused as INVALID_CONFIG.
+ * list settings (cleanup.policy); they are not supported yet and are refused as INVALID_CONFIG.
  */
 import { TopicError } from '../../cluster/topics.js'
 import {

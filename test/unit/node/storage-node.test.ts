@@ -181,3 +181,88 @@ test('a node restart cuts a torn tail and continues the offsets', async () => {
   await admin2.disconnect()
   await second.close()
 })
+
+test('a compacted topic reads back with kafkajs from 0 as the latest value per key, at the original offsets', async () => {
+  const n = await node()
+  const kafka = kafkaOf(n)
+  const admin = kafka.admin()
+  await admin.connect()
+  const topic = 'compacted'
+  await admin.createTopics({
+    topics: [
+      {
+        topic,
+        numPartitions: 1,
+        configEntries: [
+          { name: 'segment.bytes', value: String(64 * 1024) },
+          { name: 'cleanup.policy', value: 'compact' },
+        ],
+      },
+    ],
+  })
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  // A record without a key has no place in a compacted topic (Kafka: INVALID_RECORD).
+  await assert.rejects(
+    producer.send({ topic, acks: -1, messages: [{ value: 'no key' }] }),
+    (e: Error & { type?: string }) => e.type === 'INVALID_RECORD',
+  )
+  const pad = 'x'.repeat(1024)
+  const written: { key: string; value: string }[] = []
+  for (let s = 0; s < 30; s++) {
+    const messages = Array.from({ length: 10 }, (_, i) => ({
+      key: `k${(s * 10 + i) % 7}`,
+      value: `${s}-${i}-${pad}`,
+    }))
+    await producer.send({ topic, acks: -1, messages })
+    written.push(...messages)
+  }
+  await producer.disconnect()
+  const sealedEnd = () => Math.max(...segmentFiles(n, topic).map((f) => Number(f.slice(0, 20))))
+  await until('the sealed segments are compacted', async () => {
+    const dir = join(n.dataDir, 'logs', `${topic}-0`)
+    const sealed = segmentFiles(n, topic).filter((f) => Number(f.slice(0, 20)) < sealedEnd())
+    const bytes = sealed.reduce((a, f) => a + statSync(join(dir, f)).size, 0)
+    return sealed.length > 0 && bytes < 16 * 1024
+  })
+  const { low, high } = await offsets(admin, topic)
+  assert.deepEqual([low, high], [0, written.length], 'compaction moves neither the start nor the end')
+  // A kafkajs consumer from offset 0: it must step over the gaps and the emptied batches.
+  const records: { offset: number; value: string }[] = []
+  const consumer = kafka.consumer({ groupId: 'compacted-reader', maxWaitTimeInMs: 100 })
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  let resolveDone = (): void => {}
+  const done = new Promise<void>((r) => {
+    resolveDone = r
+  })
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      records.push({ offset: Number(message.offset), value: String(message.value) })
+      if (Number(message.offset) === high - 1) resolveDone()
+    },
+  })
+  await Promise.race([
+    done,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('kafkajs did not reach the end')), 20_000)),
+  ])
+  await consumer.disconnect()
+  const active = sealedEnd()
+  // Every record read is the one written at its offset; below the active segment, only the latest
+  // of its key (among the sealed ones) is left; the active segment is untouched.
+  for (const r of records) assert.equal(r.value, written[r.offset]?.value, `offset ${r.offset}`)
+  const latestSealed = new Map<string, number>()
+  written.forEach((w, offset) => {
+    if (offset < active) latestSealed.set(w.key, offset)
+  })
+  assert.deepEqual(
+    records.filter((r) => r.offset < active).map((r) => r.offset),
+    [...latestSealed.values()].sort((a, b) => a - b),
+  )
+  assert.deepEqual(
+    records.filter((r) => r.offset >= active).map((r) => r.offset),
+    Array.from({ length: written.length - active }, (_, i) => active + i),
+  )
+  await admin.disconnect()
+  await n.close()
+})
