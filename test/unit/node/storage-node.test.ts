@@ -8,7 +8,12 @@ import { appendFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { type Admin, Kafka, logLevel } from 'kafkajs'
+import { NodeFileSystem } from '../../../src/io/impl/node-fs.js'
 import { silentLogger } from '../../../src/io/log.js'
+import * as oc from '../../../src/protocol/kafka/generated/offset-commit.js'
+import * as of from '../../../src/protocol/kafka/generated/offset-fetch.js'
+import { openPartitionLog } from '../../../src/storage/partition-log.js'
+import { WireClient } from '../../helpers/wire-client.js'
 import { type RunningNode, startNode } from '../../../src/node/node.js'
 import { KafkajsReader } from '../../helpers/kafkajs-read.js'
 import { removeDir, tempDataDir } from '../../helpers/node-process.js'
@@ -21,7 +26,7 @@ after(async () => {
   for (const d of dirs) removeDir(d)
 })
 
-async function node(dataDir?: string): Promise<RunningNode> {
+async function node(dataDir?: string, extra: { offsetsTopicPartitions?: number } = {}): Promise<RunningNode> {
   const dir = dataDir ?? tempDataDir('petrel-storage-node-')
   if (dataDir === undefined) dirs.push(dir)
   const n = await startNode({
@@ -30,6 +35,7 @@ async function node(dataDir?: string): Promise<RunningNode> {
     logger: silentLogger,
     retentionCheckIntervalMs: 50,
     groupInitialRebalanceDelayMs: 0,
+    ...extra,
   })
   running.add(n)
   return n
@@ -263,6 +269,82 @@ test('a compacted topic reads back with kafkajs from 0 as the latest value per k
     records.filter((r) => r.offset >= active).map((r) => r.offset),
     Array.from({ length: written.length - active }, (_, i) => active + i),
   )
+  await admin.disconnect()
+  await n.close()
+})
+
+test("a group's committed offsets survive compaction of __consumer_offsets and a node restart", async () => {
+  const dir = tempDataDir('petrel-storage-node-')
+  dirs.push(dir)
+  let n = await node(dir, { offsetsTopicPartitions: 1 })
+  let kafka = kafkaOf(n)
+  let admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 2 }] })
+  // Two groups commit many times (standalone commits, as kafkajs's admin makes them): each
+  // commit is a batch in __consumer_offsets-0.
+  const commit = { key: 8, encode: oc.encodeOffsetCommitRequest, decode: oc.decodeOffsetCommitResponse }
+  const client = await WireClient.connect(n.kafkaPort)
+  for (let i = 1; i <= 40; i++) {
+    for (const groupId of ['g1', 'g2']) {
+      const r = await client.send(commit, 2, {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        retentionTimeMs: -1n,
+        topics: [
+          {
+            name: 'orders',
+            partitions: [
+              { partitionIndex: 0, committedOffset: BigInt(i), committedMetadata: null },
+              { partitionIndex: 1, committedOffset: BigInt(i * 10), committedMetadata: null },
+            ],
+          },
+        ],
+      })
+      assert.deepEqual(
+        r.topics[0]?.partitions.map((p) => p.errorCode),
+        [0, 0],
+      )
+    }
+  }
+  client.close()
+  await admin.disconnect()
+  await n.close()
+  // Seal what the groups wrote, so that the next node's timer may compact it.
+  const offsetsDir = join(dir, 'logs', '__consumer_offsets-0')
+  const log = await openPartitionLog({ fs: new NodeFileSystem(), dir: offsetsDir, nowMs: () => Date.now() })
+  const end = log.logEndOffset()
+  await log.roll()
+  await log.close()
+  const sealed = segmentFiles(n, '__consumer_offsets').sort()[0] as string
+  const before = statSync(join(offsetsDir, sealed)).size
+  n = await node(dir, { offsetsTopicPartitions: 1 })
+  await until(
+    '__consumer_offsets is compacted',
+    async () => statSync(join(offsetsDir, sealed)).size < before / 4,
+  )
+  await n.close()
+  n = await node(dir, { offsetsTopicPartitions: 1 })
+  kafka = kafkaOf(n)
+  admin = kafka.admin()
+  await admin.connect()
+  const fetch = { key: 9, encode: of.encodeOffsetFetchRequest, decode: of.decodeOffsetFetchResponse }
+  const reader = await WireClient.connect(n.kafkaPort)
+  for (const groupId of ['g1', 'g2']) {
+    const r = await reader.send(fetch, 1, { groupId, topics: [{ name: 'orders', partitionIndexes: [0, 1] }] })
+    assert.deepEqual(
+      r.topics[0]?.partitions.map((p) => [p.partitionIndex, p.committedOffset]),
+      [
+        [0, 40n],
+        [1, 400n],
+      ],
+      groupId,
+    )
+  }
+  reader.close()
+  const [p] = await admin.fetchTopicOffsets('__consumer_offsets')
+  assert.equal(Number(p?.high), end, 'compaction did not move the end of __consumer_offsets')
   await admin.disconnect()
   await n.close()
 })
