@@ -7,9 +7,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { PartitionLog } from '../../../src/storage/partition-log.js'
+import { decodeRecordBatches } from '../../../src/protocol/records/decode.js'
 import { compressionOf } from '../../../src/protocol/records/header.js'
 import { keyedBatch, type ReadRecord, readAll } from '../../helpers/compaction.js'
-import { memoryLog, t } from '../../helpers/storage.js'
+import { memoryLog, o, t } from '../../helpers/storage.js'
+
+const text = new TextDecoder()
 
 const DAY_MS = 86_400_000
 // Records are stamped from the test clock's start; the passes run a little later.
@@ -178,4 +181,41 @@ test('a full offset map cleans only the prefix it covers; min.compaction.lag.ms 
   assert.equal(held.segmentsCleaned, 0)
   assert.equal((await readAll(log2)).records.length, 100)
   await log2.close()
+})
+
+test('reads running while segments are swapped return whole batches, each record the one at its offset', async () => {
+  // Draining on microtasks lets the reads interleave with every step of the pass.
+  const env = memoryLog({
+    timers: { setTimeout: () => () => {}, defer: queueMicrotask },
+    indexIntervalBytes: 256,
+  })
+  const log = await env.open()
+  await fill(log, 150, 8)
+  await log.roll()
+  const original = new Map((await readAll(log)).records.map((r) => [r.offset, r]))
+  let done = false
+  const pass = log.compact(policy(env.clock.now)).finally(() => {
+    done = true
+  })
+  let reads = 0
+  const offsets = [...original.keys()]
+  // Bounded by the pass: it ends after a finite number of steps.
+  while (!done) {
+    await Promise.all(
+      offsets.map(async (offset) => {
+        const bytes = await log.read(o(offset), 200)
+        for (const batch of decodeRecordBatches(bytes)) {
+          for (const r of batch.records) {
+            const want = original.get(r.offset)
+            assert.equal(r.value === null ? null : text.decode(r.value), want?.value, `offset ${r.offset}`)
+          }
+        }
+        reads++
+      }),
+    )
+  }
+  assert.ok((await pass).segmentsCleaned > 1)
+  assert.ok(reads > 1, `${reads} reads overlapped the pass`)
+  assert.equal((await readAll(log)).records.length, 8)
+  await log.close()
 })
