@@ -715,6 +715,8 @@ class SegmentedLog implements PartitionLog {
     const eligible: Segment[] = []
     for (const segment of this.segments.slice(0, -1)) {
       await segment.loadIndex(this.ctx)
+      // Tracked, so a pass over many segments keeps at most the bound of indexes loaded.
+      this.touchIndex(segment)
       if ((segment.maxTimestamp ?? -1) > policy.nowMs - policy.minCompactionLagMs) break
       eligible.push(segment)
     }
@@ -735,6 +737,7 @@ class SegmentedLog implements PartitionLog {
     for (const segment of eligible) {
       if (segment.baseOffset >= cleanableEnd) break
       await segment.loadIndex(this.ctx)
+      this.touchIndex(segment)
       const dropTombstones = (segment.maxTimestamp ?? -1) < policy.nowMs - policy.deleteRetentionMs
       const cleaned = await writeCleanedSegment(this.ctx, segment, { map, cleanableEnd, dropTombstones })
       if (cleaned === undefined) continue
