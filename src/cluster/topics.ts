@@ -5,7 +5,8 @@
  */
 import { limits } from '../config/limits.js'
 
-export type CleanupPolicy = 'delete'
+/** Kafka's cleanup.policy list, normalised: `compact,delete` for both, in that order. */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete'
 
 export interface TopicConfig {
   retentionMs: number
@@ -149,10 +150,7 @@ export function applyConfig(config: TopicConfig, name: string, value: string | n
           : intConfig(name, value, 0, limits.recordBatchBytesConfigurableMax)
       return next
     case 'cleanup.policy':
-      if (value !== null && value !== 'delete') {
-        throw new TopicError('INVALID_CONFIG', `cleanup.policy=${value} is not supported (only delete)`)
-      }
-      next.cleanupPolicy = 'delete'
+      next.cleanupPolicy = value === null ? defaultTopicConfig.cleanupPolicy : parseCleanupPolicy(value)
       return next
     default: {
       if (!PASSIVE_CONFIG_NAMES.has(name))
@@ -166,6 +164,33 @@ export function applyConfig(config: TopicConfig, name: string, value: string | n
       return next
     }
   }
+}
+
+function parseCleanupPolicy(value: string): CleanupPolicy {
+  const parts = new Set(value.split(',').map((p) => p.trim().toLowerCase()))
+  const known = [...parts].every((p) => p === 'delete' || p === 'compact')
+  if (parts.size === 0 || !known) {
+    throw new TopicError('INVALID_CONFIG', `cleanup.policy=${value}: expected delete, compact or both`)
+  }
+  if (parts.has('compact')) return parts.has('delete') ? 'compact,delete' : 'compact'
+  return 'delete'
+}
+
+/** Whether the topic's log is compacted (cleanup.policy includes compact). */
+export function compacts(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'delete'
+}
+
+/** Whether time and size retention delete the topic's old segments (cleanup.policy includes delete). */
+export function deletes(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'compact'
+}
+
+/** A passive integer setting (`other`), or its default when unset or not a safe integer ≥ 0. */
+export function otherIntConfig(config: TopicConfig, name: string, fallback: number): number {
+  const raw = config.other?.[name]
+  const n = raw === undefined ? Number.NaN : Number(raw)
+  return Number.isSafeInteger(n) && n >= 0 ? n : fallback
 }
 
 export function configValue(config: TopicConfig, name: TopicConfigName): string {

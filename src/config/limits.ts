@@ -63,6 +63,12 @@ export const limits = {
   segmentScanChunkBytes: 256 * KiB,
   /** Sealed segments' indexes one partition log keeps loaded; older ones are dropped and reread. */
   segmentIndexesLoadedPerLogMax: 16,
+  /** Distinct keys one compaction pass maps (key → latest offset); past it the pass cleans a prefix. */
+  compactionOffsetMapKeysMax: 1_000_000,
+  /** Key bytes (plus 64 per entry) the compaction offset map holds. */
+  compactionOffsetMapBytesMax: 128 * MiB,
+  /** Extra storage reads one fetch makes to get past batches compaction emptied (node/storage-log.ts). */
+  compactedEmptyReadsPerFetchMax: 64,
 
   // ── fetch ───────────────────────────────────────────────────────────────────────────────────
   fetchMaxWaitMsMax: 30_000,

@@ -5,7 +5,9 @@
  * flag, and a producer sequence that continues the producer's last one (or repeats a retained
  * batch, which is answered with its original offsets).
  */
+import { compacts } from '../cluster/topics.js'
 import { CodecError } from '../protocol/codec-error.js'
+import { decodeRecordBatch } from '../protocol/records/decode.js'
 import {
   BATCH_HEADER_BYTES,
   type BatchHeader,
@@ -89,6 +91,10 @@ export async function appendBatch(
   const checked = validateBatch(records, produceVersion, t.config.maxMessageBytes)
   if (!('batchLength' in checked)) return checked
   const h = checked
+  if (compacts(t.config)) {
+    const unkeyed = keylessRecordOf(records)
+    if (unkeyed !== undefined) return unkeyed
+  }
   const seq = {
     producerId: h.producerId,
     producerEpoch: h.producerEpoch,
@@ -124,4 +130,22 @@ export async function appendBatch(
   }
   broker.notifyAppend()
   return { error: 'NONE', message: null, baseOffset, logStartOffset: p.log.startOffset() }
+}
+
+/**
+ * A compacted topic keeps the latest record per key, so a record without a key has no place in it:
+ * Kafka refuses such a batch with INVALID_RECORD, and so do we. The batch is decoded (and
+ * decompressed, bounded by limits.decompressedBatchBytesMax) only for compacted topics.
+ */
+function keylessRecordOf(records: Uint8Array): AppendOutcome | undefined {
+  let decoded: ReturnType<typeof decodeRecordBatch>
+  try {
+    decoded = decodeRecordBatch(records, { verifyCrc: false })
+  } catch (e) {
+    if (e instanceof CodecError) return fail('INVALID_RECORD', e.message)
+    throw e
+  }
+  const at = decoded.records.findIndex((r) => r.key === null)
+  if (at < 0) return undefined
+  return fail('INVALID_RECORD', `compacted topic: record ${at} of the batch has no key`)
 }

@@ -20,7 +20,7 @@ import { NodeFileSystem } from '../io/impl/node-fs.js'
 import { isInternalTopic } from '../kafka/handlers/group-service.js'
 import type { PartitionLog, PartitionLogs } from '../kafka/partition-log.js'
 import type { Offset, Term } from '../lib/branded.js'
-import type { TopicConfig } from '../cluster/topics.js'
+import { compacts, deletes, otherIntConfig, type TopicConfig } from '../cluster/topics.js'
 import {
   BATCH_HEADER_BYTES,
   type BatchHeader,
@@ -33,6 +33,9 @@ import { SegmentFileCache } from '../storage/file-cache.js'
 import { openPartitionLog } from '../storage/partition-log.js'
 import type { PartitionLog as StoragePartitionLog } from '../storage/partition-log-api.js'
 import { validateBatch } from '../storage/stored-batch.js'
+
+/** Kafka's delete.retention.ms default: how long tombstones outlive their segment's newest record. */
+const DELETE_RETENTION_MS_DEFAULT = 86_400_000
 
 /** Bytes read per step while rebuilding producer state at open. */
 const RECOVERY_READ_BYTES = 1024 * 1024
@@ -137,8 +140,21 @@ class StorageLog implements PartitionLog {
   async read(offset: number, maxBytes: number): Promise<Uint8Array> {
     const hw = this.inner.durableEndOffset()
     if (offset >= hw) return new Uint8Array(0)
-    const bytes = await this.inner.read(offset as Offset, maxBytes)
-    return cutAt(bytes, hw)
+    let bytes = cutAt(await this.inner.read(offset as Offset, maxBytes), hw)
+    // Compaction keeps emptied batches (storage README: Compaction), and a storage read stops at
+    // its segment's end. An answer of empty batches alone stalls kafkajs, which moves its offset
+    // only past records it saw, so read on (bounded) until a batch with records or the end.
+    const parts = [bytes]
+    let total = bytes.byteLength
+    for (let i = 0; i < limits.compactedEmptyReadsPerFetchMax && total < maxBytes; i++) {
+      const next = onlyEmptyBatchesEnd(bytes)
+      if (next === undefined || next >= hw) break
+      bytes = cutAt(await this.inner.read(next as Offset, maxBytes - total), hw)
+      if (bytes.byteLength === 0) break
+      parts.push(bytes)
+      total += bytes.byteLength
+    }
+    return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts)
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
@@ -169,6 +185,24 @@ class StorageLog implements PartitionLog {
     return r.segmentsDeleted
   }
 
+  /**
+   * One compaction pass over the sealed segments (storage's cleaner). Offsets and the log end
+   * never move, so the offsets this class promised stay true; `config` undefined means Kafka's
+   * defaults (__consumer_offsets).
+   */
+  async compact(config: TopicConfig | undefined, nowMs: number): Promise<number> {
+    if (this.failed !== null) return 0
+    const r = await this.inner.compact({
+      nowMs,
+      deleteRetentionMs:
+        config === undefined
+          ? DELETE_RETENTION_MS_DEFAULT
+          : otherIntConfig(config, 'delete.retention.ms', DELETE_RETENTION_MS_DEFAULT),
+      minCompactionLagMs: config === undefined ? 0 : otherIntConfig(config, 'min.compaction.lag.ms', 0),
+    })
+    return r.recordsRemoved
+  }
+
   async close(): Promise<void> {
     this.unsubscribe()
     await this.inner.close()
@@ -184,6 +218,19 @@ function cutAt(bytes: Uint8Array, endOffset: number): Uint8Array {
     at += batchTotalBytes(bytes, at) ?? bytes.byteLength
   }
   return at === bytes.byteLength ? bytes : bytes.subarray(0, at)
+}
+
+/** The offset after `bytes` when every batch in it holds no records; undefined otherwise. */
+function onlyEmptyBatchesEnd(bytes: Uint8Array): number | undefined {
+  let at = 0
+  let end: number | undefined
+  while (at + BATCH_HEADER_BYTES <= bytes.byteLength) {
+    const h = readBatchHeader(bytes, at)
+    if (h.recordsCount !== 0) return undefined
+    end = h.baseOffset + h.lastOffsetDelta + 1
+    at += batchTotalBytes(bytes, at) ?? bytes.byteLength
+  }
+  return end
 }
 
 /** Headers of every batch from the log start, for the producer-state table. */
@@ -262,19 +309,32 @@ export class StorageLogs implements PartitionLogs {
     return new StorageLog(inner, await scanHeaders(inner))
   }
 
-  /** Runs retention once over every open log; whole sealed segments only (storage's rule). */
+  /**
+   * Runs retention and compaction once over every open log, one log at a time, off the append
+   * path (both are queued tasks of the storage log): retention (whole sealed segments) where
+   * cleanup.policy includes delete, compaction where it includes compact. __consumer_offsets is
+   * always compacted and never expired, as in Kafka: expiring its old segments would forget
+   * committed offsets of quiet groups. Returns the segments deleted.
+   */
   async retainAll(): Promise<number> {
-    if (this.retaining) return 0
+    return (await this.maintainAll()).segmentsDeleted
+  }
+
+  async maintainAll(): Promise<{ segmentsDeleted: number; recordsCompacted: number }> {
+    const done = { segmentsDeleted: 0, recordsCompacted: 0 }
+    if (this.retaining) return done
     this.retaining = true
-    let deleted = 0
     try {
       for (const { topic, log } of this.open_.values()) {
-        // __consumer_offsets is compacted in Kafka, never expired: deleting its old segments
-        // would forget committed offsets of quiet groups. It is not compacted here yet either.
-        const config = isInternalTopic(topic) ? undefined : this.options.configOf(topic)
-        if (config === undefined) continue
+        const internal = isInternalTopic(topic)
+        const config = internal ? undefined : this.options.configOf(topic)
+        if (!internal && config === undefined) continue
         try {
-          deleted += await (await log).applyRetention(config, this.options.nowMs())
+          const l = await log
+          if (config !== undefined && deletes(config))
+            done.segmentsDeleted += await l.applyRetention(config, this.options.nowMs())
+          if (internal || (config !== undefined && compacts(config)))
+            done.recordsCompacted += await l.compact(config, this.options.nowMs())
         } catch (e) {
           this.options.log.warn('log.retention_failed', { topic, reason: (e as Error).message })
         }
@@ -282,7 +342,7 @@ export class StorageLogs implements PartitionLogs {
     } finally {
       this.retaining = false
     }
-    return deleted
+    return done
   }
 
   async removeTopic(topic: string, partitions: number): Promise<void> {

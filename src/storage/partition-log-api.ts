@@ -3,6 +3,7 @@
  * against. The implementation is partition-log.ts; the invariants are in README.md.
  */
 import type { Offset, Term } from '../lib/branded.js'
+import type { CompactionPolicy, CompactionResult } from './cleaner.js'
 import type { Segment } from './segment.js'
 import type { TermRanges } from './term-ranges.js'
 
@@ -66,6 +67,8 @@ export interface PartitionLog {
   /** Seals the active segment (if it holds anything) and starts a new one. */
   roll(): Promise<void>
   applyRetention(policy: RetentionPolicy): Promise<RetentionResult>
+  /** Keeps only the latest record per key in sealed segments (README: Compaction). */
+  compact(policy: CompactionPolicy): Promise<CompactionResult>
   /** Forces everything written to disk, whatever the policy. */
   flush(): Promise<void>
   /** Called whenever the written or durable end moves (long-polling fetches wake on it). */

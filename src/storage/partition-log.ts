@@ -27,6 +27,14 @@ import {
   type StorageLogger,
   type StorageTimers,
 } from './options.js'
+import {
+  buildOffsetMap,
+  type CompactionPolicy,
+  type CompactionResult,
+  OffsetMap,
+  swapCleanedSegment,
+  writeCleanedSegment,
+} from './cleaner.js'
 import type {
   AppendResult,
   LogProgress,
@@ -40,6 +48,7 @@ import { SegmentIndex } from './segment-index.js'
 import { validateBatch } from './stored-batch.js'
 import type { TermRanges } from './term-ranges.js'
 
+export type { CompactionPolicy, CompactionResult } from './cleaner.js'
 export type {
   AppendResult,
   LogProgress,
@@ -289,6 +298,10 @@ class SegmentedLog implements PartitionLog {
 
   applyRetention(policy: RetentionPolicy): Promise<RetentionResult> {
     return this.task(() => this.doRetention(policy))
+  }
+
+  compact(policy: CompactionPolicy): Promise<CompactionResult> {
+    return this.task(() => this.doCompact(policy))
   }
 
   flush(): Promise<void> {
@@ -693,5 +706,59 @@ class SegmentedLog implements PartitionLog {
     }
     if (deleted > 0) await this.doTruncatePrefix(newStart)
     return { segmentsDeleted: deleted, bytesDeleted: bytes, logStartOffset: toOffset(this.logStart) }
+  }
+
+  // ── compaction (README: Compaction; cleaner.ts) ─────────────────────────────────────────────
+
+  private async doCompact(policy: CompactionPolicy): Promise<CompactionResult> {
+    // Sealed segments old enough (min.compaction.lag.ms), oldest first; never the active one.
+    const eligible: Segment[] = []
+    for (const segment of this.segments.slice(0, -1)) {
+      await segment.loadIndex(this.ctx)
+      // Tracked, so a pass over many segments keeps at most the bound of indexes loaded.
+      this.touchIndex(segment)
+      if ((segment.maxTimestamp ?? -1) > policy.nowMs - policy.minCompactionLagMs) break
+      eligible.push(segment)
+    }
+    const result: CompactionResult = {
+      segmentsCleaned: 0,
+      recordsRemoved: 0,
+      bytesBefore: 0,
+      bytesAfter: 0,
+      cleanableEndOffset: eligible[0]?.baseOffset ?? this.logStart,
+    }
+    if (eligible.length === 0) return result
+    const map = new OffsetMap(
+      policy.offsetMapKeysMax ?? limits.compactionOffsetMapKeysMax,
+      limits.compactionOffsetMapBytesMax,
+    )
+    const cleanableEnd = await buildOffsetMap(this.ctx, eligible, map)
+    result.cleanableEndOffset = cleanableEnd
+    for (const segment of eligible) {
+      if (segment.baseOffset >= cleanableEnd) break
+      await segment.loadIndex(this.ctx)
+      this.touchIndex(segment)
+      const dropTombstones = (segment.maxTimestamp ?? -1) < policy.nowMs - policy.deleteRetentionMs
+      const cleaned = await writeCleanedSegment(this.ctx, segment, { map, cleanableEnd, dropTombstones })
+      if (cleaned === undefined) continue
+      const before = segment.sizeBytes
+      await swapCleanedSegment(this.ctx, segment, cleaned, () => {
+        // Reads in flight may hold positions of the old file: they start again (README C5).
+        this.truncations++
+        this.totalBytes += cleaned.sizeBytes - before
+        this.touchIndex(segment)
+      })
+      result.segmentsCleaned++
+      result.recordsRemoved += cleaned.removed
+      result.bytesBefore += before
+      result.bytesAfter += cleaned.sizeBytes
+    }
+    if (result.segmentsCleaned > 0) {
+      this.logger.info(
+        `storage: compacted ${this.dir}: ${result.segmentsCleaned} segments, ${result.recordsRemoved} records removed, ` +
+          `${result.bytesBefore} → ${result.bytesAfter} bytes, below offset ${cleanableEnd}`,
+      )
+    }
+    return result
   }
 }

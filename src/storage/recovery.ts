@@ -1,7 +1,7 @@
 /**
  * Opening a partition directory after a clean stop or a crash:
  *
- *  1. Remove leftovers: temporary checkpoint files, index files without a .log, and segments that
+ *  1. Remove leftovers: temporary checkpoint files, `.cleaned` copies of compaction (README C4), index files without a .log, and segments that
  *     lie wholly below the log start checkpoint (a prefix truncation that crashed part-way).
  *  2. Scan the last segment from its start, checking each batch's length, CRC, base offset
  *     (contiguous from the segment's base) and term; cut the file at the first bad byte (a torn
@@ -14,6 +14,7 @@
  *     once to rebuild it (logged).
  */
 import { joinPath } from '../io/fs.js'
+import { isCleanedTemp } from './cleaner.js'
 import { readLogStart, readTermRanges, type TermStart, writeTermRanges } from './checkpoint.js'
 import type { StorageLogger } from './options.js'
 import type { RecoveredState } from './partition-log-api.js'
@@ -36,7 +37,7 @@ export async function recoverLog(ctx: SegmentContext, logger: StorageLogger): Pr
   for (const name of names) {
     const m = SEGMENT_NAME_RE.exec(name)
     const orphanIndex = m !== null && m[2] !== 'log' && !logs.has(m[1] as string)
-    if (name.endsWith('.tmp') || orphanIndex) await fs.remove(joinPath(dir, name))
+    if (name.endsWith('.tmp') || isCleanedTemp(name) || orphanIndex) await fs.remove(joinPath(dir, name))
   }
   const bases = [...logs].sort().map(Number)
   let segments: Segment[] = []

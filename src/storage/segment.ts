@@ -41,6 +41,8 @@ export class Segment {
   private loading: Promise<SegmentIndex> | undefined
   /** When the segment took its first batch in this process (age-based roll). */
   firstAppendMs: number | undefined
+  /** Bumped when compaction swaps the .log; an index loaded from the old file is then discarded. */
+  private generation = 0
 
   constructor(
     readonly baseOffset: number,
@@ -57,6 +59,14 @@ export class Segment {
   private indexPaths(ctx: SegmentContext): [string, string] {
     const stem = joinPath(ctx.dir, segmentName(this.baseOffset))
     return [`${stem}.index`, `${stem}.timeindex`]
+  }
+
+  /** Takes the contents of a cleaned .log just renamed over this one (README C5, C6). */
+  replaceContents(sizeBytes: number, index: SegmentIndex): void {
+    this.generation++
+    this.sizeBytes = sizeBytes
+    this.index = index
+    this.loading = undefined
   }
 
   /** Notes a batch just written at `position` (the active segment only). */
@@ -105,6 +115,7 @@ export class Segment {
   }
 
   private async loadIndexFiles(ctx: SegmentContext): Promise<SegmentIndex> {
+    const generation = this.generation
     const [offsetPath, timePath] = this.indexPaths(ctx)
     const decoded = SegmentIndex.decode(
       this.baseOffset,
@@ -113,6 +124,7 @@ export class Segment {
       await readWholeFile(ctx.fs, timePath),
       this.sizeBytes,
     )
+    if (this.generation !== generation) return this.swappedIndex(ctx)
     if ('index' in decoded && decoded.summary.endOffset === this.endOffset) {
       this.index = decoded.index
       this.maxTimestamp = decoded.summary.maxTimestamp
@@ -120,6 +132,7 @@ export class Segment {
     }
     const damage = 'damage' in decoded ? decoded.damage : 'index describes a different end offset'
     const scan = await this.rebuildIndex(ctx, this.sizeBytes)
+    if (this.generation !== generation) return this.swappedIndex(ctx)
     if (scan.stopped === undefined && scan.nextOffset === this.endOffset) {
       ctx.warn(`storage: rebuilt the index of ${this.logPath(ctx)} (${damage})`)
       await this.writeIndexFiles(ctx)
@@ -130,6 +143,13 @@ export class Segment {
       )
     }
     return this.requireIndex()
+  }
+
+  /** The index compaction installed while a load of the old file was in flight. */
+  private swappedIndex(ctx: SegmentContext): SegmentIndex {
+    if (this.index !== undefined) return this.index
+    // Evicted again already: the reader retries (its read sees the truncation counter moved).
+    throw new StorageError('CORRUPT_BATCH', `${this.logPath(ctx)} was replaced by compaction during a read`)
   }
 
   private requireIndex(): SegmentIndex {
@@ -144,6 +164,7 @@ export class Segment {
     check?: (batch: StoredBatch) => string | undefined,
     onBatch?: (batch: StoredBatch) => void,
   ): Promise<ScanResult> {
+    const generation = this.generation
     const index = new SegmentIndex(this.baseOffset, ctx.indexIntervalBytes)
     let maxTimestamp = -1
     const pinned = await ctx.files.pin(this.logPath(ctx), false)
@@ -159,8 +180,10 @@ export class Segment {
         },
         check,
       )
-      this.index = index
-      this.maxTimestamp = maxTimestamp
+      if (this.generation === generation) {
+        this.index = index
+        this.maxTimestamp = maxTimestamp
+      }
       return scan
     } finally {
       pinned.release()

@@ -1,8 +1,7 @@
 /**
  * IncrementalAlterConfigs (44) v0-1: SET and DELETE per setting, on a topic or on a broker's
- * dynamic configs. APPEND and SUBTRACT apply only to list settings; cleanup.policy accepts only
- * `delete`, so those are refused as INVALID_CONFIG (and on broker configs, which we keep as
- * plain strings).
+ * dynamic configs. APPEND and SUBTRACT apply only to list settings (cleanup.policy); they are not
+ * supported yet and are refused as INVALID_CONFIG (also on broker configs, kept as plain strings).
  */
 import { TopicError } from '../../cluster/topics.js'
 import {

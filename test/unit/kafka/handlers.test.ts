@@ -286,11 +286,31 @@ test('configs, partitions and DeleteRecords', async () => {
       {
         resourceType: 2,
         resourceName: 't',
-        configs: [{ name: 'cleanup.policy', configOperation: 0, value: 'compact' }],
+        configs: [{ name: 'cleanup.policy', configOperation: 0, value: 'compact,shred' }],
       },
     ],
   })
   assert.equal(bad.responses[0]?.errorCode, 40, 'INVALID_CONFIG')
+  for (const [value, stored] of [
+    ['compact', 'compact'],
+    ['delete, compact', 'compact,delete'],
+    ['delete', 'delete'],
+  ] as const) {
+    const ok = await client.send(API.incAlter, 0, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: 't',
+          configs: [{ name: 'cleanup.policy', configOperation: 0, value }],
+        },
+      ],
+    })
+    assert.equal(ok.responses[0]?.errorCode, 0, `cleanup.policy=${value}`)
+    const d = await client.send(API.describeConfigs, 4, {
+      resources: [{ resourceType: 2, resourceName: 't', configurationKeys: ['cleanup.policy'] }],
+    })
+    assert.equal(d.results[0]?.configs[0]?.value, stored)
+  }
   const passive = await client.send(API.incAlter, 1, {
     resources: [
       {
