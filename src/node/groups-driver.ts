@@ -34,6 +34,16 @@ interface Parked {
   reject(reason: unknown): void
 }
 
+/**
+ * Kafka creates its offsets topic compacted (the latest commit per group and partition is all that
+ * matters) with 100 MiB segments (offsets.topic.segment.bytes), so that segments seal and compact
+ * long before the 1 GiB default would.
+ */
+const OFFSETS_TOPIC_CONFIGS: [string, string][] = [
+  ['cleanup.policy', 'compact'],
+  ['segment.bytes', String(100 * 1024 * 1024)],
+]
+
 /** Java's String.hashCode over UTF-16 code units, as Kafka partitions `__consumer_offsets`. */
 export function javaStringHash(s: string): number {
   let h = 0
@@ -83,7 +93,7 @@ export class GroupsDriver implements GroupService {
     let topic = broker.topic(CONSUMER_OFFSETS_TOPIC)
     if (topic === undefined) {
       const partitions = options.offsetsTopicPartitions ?? CONSUMER_OFFSETS_PARTITIONS_DEFAULT
-      topic = await broker.createTopic(CONSUMER_OFFSETS_TOPIC, partitions, [])
+      topic = await broker.createTopic(CONSUMER_OFFSETS_TOPIC, partitions, OFFSETS_TOPIC_CONFIGS)
     }
     const logs: PartitionLog[] = []
     for (let p = 0; p < topic.partitions; p++) {

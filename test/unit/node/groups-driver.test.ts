@@ -81,6 +81,19 @@ test('__consumer_offsets partitions follow Java String.hashCode like Kafka', () 
   assert.equal(partitionForGroup('héllo✓', 7), Math.abs(javaStringHash('héllo✓')) % 7)
 })
 
+test('__consumer_offsets is created compacted, with 100 MiB segments, as Kafka creates it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gdriver-'))
+  try {
+    await withDriver(dir, new FakeClock(), 0, async (_d, b) => {
+      const config = b.broker.topic('__consumer_offsets')?.config
+      assert.equal(config?.cleanupPolicy, 'compact')
+      assert.equal(config?.segmentBytes, 104_857_600)
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('a parked JoinGroup is answered by the timer, after its records are durable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gdriver-'))
   try {
