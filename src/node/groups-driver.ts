@@ -168,7 +168,19 @@ export class GroupsDriver implements GroupService {
     if (records.length === 0) return this.tail
     const byPartition = new Map<number, GroupRecord[]>()
     for (const r of records) {
-      const p = partitionForGroup(decodeGroupRecord(r.key, r.value).group, this.logs.length)
+      const decoded = decodeGroupRecord(r.key, r.value)
+      // One line per generation, as Kafka logs "Stabilized group ... generation ...": the trail an
+      // operator reads when members report rebalances.
+      if (decoded.kind === 'group' && decoded.value !== null) {
+        this.log.info('group.generation', {
+          group: decoded.group,
+          generation: decoded.value.generation,
+          protocol: decoded.value.protocol,
+          leader: decoded.value.leader,
+          members: decoded.value.members.length,
+        })
+      }
+      const p = partitionForGroup(decoded.group, this.logs.length)
       let list = byPartition.get(p)
       if (list === undefined) {
         list = []

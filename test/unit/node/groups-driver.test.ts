@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import type { JoinGroupRequest } from '../../../src/groups/types.js'
 import type { Clock } from '../../../src/io/clock.js'
-import { silentLogger } from '../../../src/io/log.js'
+import { type Logger, silentLogger } from '../../../src/io/log.js'
 import { CONSUMER_OFFSETS_TOPIC } from '../../../src/kafka/handlers/group-service.js'
 import { GroupsDriver, javaStringHash, partitionForGroup } from '../../../src/node/groups-driver.js'
 import { openBroker } from '../../helpers/broker.js'
@@ -57,9 +57,10 @@ async function withDriver<T>(
   clock: FakeClock,
   delayMs: number,
   body: (d: GroupsDriver, b: Awaited<ReturnType<typeof openBroker>>) => Promise<T>,
+  logger: Logger = silentLogger,
 ): Promise<T> {
   const b = await openBroker(dir)
-  const d = await GroupsDriver.start(b.broker, clock, silentLogger, {
+  const d = await GroupsDriver.start(b.broker, clock, logger, {
     config: { initialRebalanceDelayMs: delayMs },
     offsetsTopicPartitions: PARTITIONS,
   })
@@ -96,44 +97,63 @@ test('__consumer_offsets is created compacted, with 100 MiB segments, as Kafka c
 
 test('a parked JoinGroup is answered by the timer, after its records are durable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gdriver-'))
+  const logged: { event: string; fields: Record<string, unknown> | undefined }[] = []
+  const logger: Logger = {
+    info: (event, fields) => logged.push({ event, fields }),
+    warn: (event, fields) => logged.push({ event, fields }),
+    error: (event, fields) => logged.push({ event, fields }),
+  }
   try {
     const clock = new FakeClock()
-    await withDriver(dir, clock, 3000, async (d, b) => {
-      assert.equal(b.broker.topic(CONSUMER_OFFSETS_TOPIC)?.partitions, PARTITIONS)
-      let answered = false
-      const joined = d
-        .step((c, ctx) => c.joinGroup(join0('g1'), ctx))
-        .then((r) => {
-          answered = true
-          return r
-        })
-      await new Promise((r) => setTimeout(r, 20))
-      assert.equal(answered, false, 'parked during the initial delay')
-      assert.equal(clock.pending(), 1, 'one timer at the next deadline')
-      clock.advance(3000)
-      const r = await joined
-      assert.equal(r.errorCode, 'NONE')
-      assert.equal(r.generationId, 1)
-      assert.equal(r.leader, r.memberId)
-      const sync = await d.step((c, ctx) =>
-        c.syncGroup(
-          {
-            groupId: 'g1',
-            generationId: 1,
-            memberId: r.memberId,
-            groupInstanceId: null,
-            protocolType: null,
-            protocolName: null,
-            assignments: [{ memberId: r.memberId, assignment: new Uint8Array([9]) }],
-          },
-          ctx,
-        ),
-      )
-      assert.equal(sync.errorCode, 'NONE')
-      // The Stable group record was durable before the answer: the high watermark covers it.
-      const p = await b.broker.partition(CONSUMER_OFFSETS_TOPIC, partitionForGroup('g1', PARTITIONS))
-      assert.ok((p?.log.highWatermark() ?? 0) >= 1)
-    })
+    await withDriver(
+      dir,
+      clock,
+      3000,
+      async (d, b) => {
+        assert.equal(b.broker.topic(CONSUMER_OFFSETS_TOPIC)?.partitions, PARTITIONS)
+        let answered = false
+        const joined = d
+          .step((c, ctx) => c.joinGroup(join0('g1'), ctx))
+          .then((r) => {
+            answered = true
+            return r
+          })
+        await new Promise((r) => setTimeout(r, 20))
+        assert.equal(answered, false, 'parked during the initial delay')
+        assert.equal(clock.pending(), 1, 'one timer at the next deadline')
+        clock.advance(3000)
+        const r = await joined
+        assert.equal(r.errorCode, 'NONE')
+        assert.equal(r.generationId, 1)
+        assert.equal(r.leader, r.memberId)
+        const sync = await d.step((c, ctx) =>
+          c.syncGroup(
+            {
+              groupId: 'g1',
+              generationId: 1,
+              memberId: r.memberId,
+              groupInstanceId: null,
+              protocolType: null,
+              protocolName: null,
+              assignments: [{ memberId: r.memberId, assignment: new Uint8Array([9]) }],
+            },
+            ctx,
+          ),
+        )
+        assert.equal(sync.errorCode, 'NONE')
+        // The Stable group record was durable before the answer: the high watermark covers it.
+        const p = await b.broker.partition(CONSUMER_OFFSETS_TOPIC, partitionForGroup('g1', PARTITIONS))
+        assert.ok((p?.log.highWatermark() ?? 0) >= 1)
+        assert.deepEqual(
+          logged
+            .filter((l) => l.event === 'group.generation')
+            .map((l) => [l.fields?.group, l.fields?.generation, l.fields?.members]),
+          [['g1', 1, 1]],
+          'one log line per generation',
+        )
+      },
+      logger,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
