@@ -69,8 +69,10 @@ export const TOPIC_CONFIG_NAMES = [
 export type TopicConfigName = (typeof TOPIC_CONFIG_NAMES)[number]
 
 /**
- * Kafka topic settings Petrel accepts and reports but does not act on yet, so that clients and
- * tools that set them (librdkafka's admin tests set compression.type, for one) keep working.
+ * Kafka topic settings Petrel accepts and reports, kept as strings, so that clients and tools that
+ * set them (librdkafka's admin tests set compression.type, for one) keep working. None is acted on
+ * yet except `delete.retention.ms` and `min.compaction.lag.ms`, which compaction reads
+ * (src/node/storage-log.ts).
  */
 export const PASSIVE_CONFIG_NAMES: ReadonlySet<string> = new Set([
   'compression.type',
