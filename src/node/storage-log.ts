@@ -73,7 +73,7 @@ interface SnapshotContext {
   warn: (message: string) => void
 }
 
-class StorageLog implements PartitionLog {
+export class StorageLog implements PartitionLog {
   private nextOffset: number
   private pendingAppends = 0
   private pendingBytes = 0
