@@ -261,7 +261,9 @@ export class StorageLog implements PartitionLog {
    */
   private snapshot(): Promise<void> {
     const offset = this.nextOffset
-    if (this.failed !== null || offset === this.lastSnapshotOffset) return Promise.resolve()
+    // An empty log needs no scan at open, so no snapshot either.
+    const useless = offset === this.lastSnapshotOffset || offset <= this.inner.logStartOffset()
+    if (this.failed !== null || useless) return Promise.resolve()
     const bytes = encodeProducerSnapshot(this.table, offset)
     this.bytesSinceSnapshot = 0
     const { fs, warn } = this.snapshots
