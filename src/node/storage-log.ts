@@ -287,9 +287,10 @@ export class StorageLog implements PartitionLog {
   }
 
   async close(): Promise<void> {
-    this.unsubscribe()
+    // The snapshot waits for the appends still queued, which the progress listener reports.
     while (this.snapshotting !== null) await this.snapshotting
     await this.snapshot()
+    this.unsubscribe()
     await this.inner.close()
   }
 }

@@ -236,6 +236,22 @@ test('a restart after a clean close reads the snapshot, not the log', async () =
   )
 })
 
+test('close with appends still queued waits for them and snapshots them all', async () => {
+  const fs = new MemoryFileSystem()
+  const logs = logsOn(fs, 1 << 30)
+  const log = await openLog(logs)
+  const producers: Producer[] = [1, 2].map((id) => ({ id, epoch: 0, next: 0, sent: [] }))
+  const durables = produce(log, rng(3), producers, 50)
+  const end = log.highWatermark()
+  await logs.closeAll()
+  await Promise.all(durables)
+  assert.ok(end < 50, 'appends were still queued when close began')
+  const again = await openLog(logsOn(fs, 1 << 30))
+  assert.ok(again.recovery.snapshotOffset !== undefined && again.recovery.snapshotOffset > end)
+  assert.equal(again.recovery.bytesScanned, 0)
+  assert.deepEqual(dump(again.producers()), dump(await fullScan(again)))
+})
+
 test('a damaged snapshot falls back to the older one; one past the log end is dropped', async () => {
   const fs = new MemoryFileSystem()
   const producers: Producer[] = [1, 2].map((id) => ({ id, epoch: 0, next: 0, sent: [] }))
