@@ -295,6 +295,15 @@ export class StorageLog implements PartitionLog {
   }
 }
 
+/** A damaged snapshot: if it cannot be removed, the next open finds it damaged again. */
+async function removeQuietly(fs: FileSystem, path: string, warn: (message: string) => void): Promise<void> {
+  try {
+    await fs.remove(path)
+  } catch (e) {
+    warn(`producer-state snapshot ${path} not removed: ${(e as Error).message}`)
+  }
+}
+
 /** Offsets of the snapshot files in `dir`, newest first. */
 async function listSnapshots(fs: FileSystem, dir: string): Promise<number[]> {
   const offsets: number[] = []
@@ -324,6 +333,7 @@ async function recoverProducers(
     const path = joinPath(log.dir, snapshotName(offset))
     if (table !== undefined) continue
     if (offset > end) {
+      // Must go: once the log grows past it again it would look valid. A failure fails the open.
       await fs.remove(path)
       continue
     }
@@ -338,7 +348,7 @@ async function recoverProducers(
       snapshotOffset = offset
     } catch (e) {
       warn(`producer-state snapshot ${path} skipped: ${(e as Error).message}`)
-      await fs.remove(path)
+      await removeQuietly(fs, path, warn)
     }
   }
   table ??= new ProducerStateTable()
