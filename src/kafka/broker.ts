@@ -19,7 +19,7 @@ import type { Logger } from '../io/log.js'
 import type { AclStore } from './acls.js'
 import type { BrokerConfigStore } from './broker-configs.js'
 import type { PartitionLog, PartitionLogs } from './partition-log.js'
-import { lastSequenceOf, ProducerStateTable } from './producer-state.js'
+import type { ProducerStateTable } from './producer-state.js'
 import { type ErrorCode, KafkaError } from './errors.js'
 import { type GroupService, isInternalTopic } from './handlers/group-service.js'
 
@@ -128,17 +128,7 @@ export class Broker {
 
   private async openPartition(topic: string, partition: number): Promise<PartitionState> {
     const log = await this.logs.open(topic, partition)
-    const producers = new ProducerStateTable()
-    for (const h of log.recoveredHeaders()) {
-      producers.record({
-        producerId: h.producerId,
-        producerEpoch: h.producerEpoch,
-        baseSequence: h.baseSequence,
-        lastSequence: lastSequenceOf(h.baseSequence, h.lastOffsetDelta),
-        baseOffset: h.baseOffset,
-      })
-    }
-    return { topic, partition, log, producers }
+    return { topic, partition, log, producers: log.producers() }
   }
 
   async allocateProducerId(): Promise<number> {

@@ -2,7 +2,7 @@
  * What the Kafka front door needs from one partition's log. node/storage-log.ts implements it on
  * the segmented storage engine (src/storage).
  */
-import type { BatchHeader } from '../protocol/records/header.js'
+import type { ProducerStateTable } from './producer-state.js'
 
 export interface PartitionLog {
   /** First offset still readable (DeleteRecords moves it forward). */
@@ -25,8 +25,13 @@ export interface PartitionLog {
   offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null>
   /** Makes offsets below `offset` unreadable. */
   truncatePrefix(offset: number): Promise<void>
-  /** Headers of the batches present at open, oldest first (rebuilds producer state). */
-  recoveredHeaders(): readonly BatchHeader[]
+  /**
+   * The partition's idempotent-producer table, rebuilt at open from what the log holds. The
+   * front door checks and records every appended batch in it in the same turn as `append`; the
+   * log may save it (as of its end offset) at any later turn, so it must never run ahead of or
+   * behind the appends.
+   */
+  producers(): ProducerStateTable
   close(): Promise<void>
 }
 

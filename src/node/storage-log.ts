@@ -14,16 +14,21 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { limits } from '../config/limits.js'
-import type { FileSystem } from '../io/fs.js'
+import { type FileSystem, joinPath, readWholeFile, writeFileAtomically } from '../io/fs.js'
 import type { Logger } from '../io/log.js'
 import { NodeFileSystem } from '../io/impl/node-fs.js'
 import { isInternalTopic } from '../kafka/handlers/group-service.js'
 import type { PartitionLog, PartitionLogs } from '../kafka/partition-log.js'
+import {
+  decodeProducerSnapshot,
+  encodeProducerSnapshot,
+  PRODUCER_SNAPSHOT_BYTES_MAX,
+} from '../kafka/producer-snapshot.js'
+import { lastSequenceOf, ProducerStateTable } from '../kafka/producer-state.js'
 import type { Offset, Term } from '../lib/branded.js'
 import { compacts, deletes, otherIntConfig, type TopicConfig } from '../cluster/topics.js'
 import {
   BATCH_HEADER_BYTES,
-  type BatchHeader,
   batchTotalBytes,
   readBatchHeader,
   setBaseOffset,
@@ -40,24 +45,61 @@ const DELETE_RETENTION_MS_DEFAULT = 86_400_000
 /** Bytes read per step while rebuilding producer state at open. */
 const RECOVERY_READ_BYTES = 1024 * 1024
 
-class StorageLog implements PartitionLog {
+/** Default log growth (batch bytes appended) between two producer-state snapshots. */
+export const PRODUCER_SNAPSHOT_INTERVAL_BYTES_DEFAULT = 64 * 1024 * 1024
+
+/** Producer-state snapshots kept per partition directory (the newest ones). */
+const PRODUCER_SNAPSHOTS_KEPT = 2
+
+const SNAPSHOT_RE = /^(\d{20})\.snapshot$/
+
+function snapshotName(offset: number): string {
+  return `${String(offset).padStart(20, '0')}.snapshot`
+}
+
+/** Where and how a log's producer state was rebuilt at open (tests and logs read it). */
+export interface ProducerRecovery {
+  /** Offset of the snapshot loaded, or undefined when none was usable. */
+  snapshotOffset: number | undefined
+  /** The batch scan ran over [scanFrom, scanTo). */
+  scanFrom: number
+  scanTo: number
+  bytesScanned: number
+}
+
+interface SnapshotContext {
+  fs: FileSystem
+  intervalBytes: number
+  warn: (message: string) => void
+}
+
+export class StorageLog implements PartitionLog {
   private nextOffset: number
   private pendingAppends = 0
   private pendingBytes = 0
   private failed: Error | null = null
   private readonly waiters: { offset: number; resolve: () => void; reject: (e: Error) => void }[] = []
   private readonly unsubscribe: () => void
+  /** Batch bytes appended since the last snapshot was taken. */
+  private bytesSinceSnapshot = 0
+  private snapshotScheduled = false
+  /** The snapshot being written, if any (one at a time, so they land in offset order). */
+  private snapshotting: Promise<void> | null = null
+  private lastSnapshotOffset: number | undefined
 
   constructor(
     readonly inner: StoragePartitionLog,
-    private readonly headersAtOpen: readonly BatchHeader[],
+    private readonly table: ProducerStateTable,
+    readonly recovery: ProducerRecovery,
+    private readonly snapshots: SnapshotContext,
   ) {
     this.nextOffset = inner.logEndOffset()
+    this.lastSnapshotOffset = recovery.snapshotOffset
     this.unsubscribe = inner.onProgress(() => this.wakeWaiters())
   }
 
-  recoveredHeaders(): readonly BatchHeader[] {
-    return this.headersAtOpen
+  producers(): ProducerStateTable {
+    return this.table
   }
 
   startOffset(): number {
@@ -92,6 +134,15 @@ class StorageLog implements PartitionLog {
     this.nextOffset = baseOffset + h.lastOffsetDelta + 1
     this.pendingAppends++
     this.pendingBytes += batch.byteLength
+    this.bytesSinceSnapshot += batch.byteLength
+    if (this.bytesSinceSnapshot >= this.snapshots.intervalBytes && !this.snapshotScheduled) {
+      // Taken in a microtask: the caller records this batch in the table later in this turn.
+      this.snapshotScheduled = true
+      queueMicrotask(() => {
+        this.snapshotScheduled = false
+        if (this.snapshotting === null) void this.snapshot()
+      })
+    }
     const size = batch.byteLength
     const durable = this.inner.append(batch, term as Term).then(
       (r) => {
@@ -203,10 +254,129 @@ class StorageLog implements PartitionLog {
     return r.recordsRemoved
   }
 
+  /**
+   * Saves the producer table as of the predicted end, once everything below that end is
+   * durable (a snapshot never describes batches a crash could take back), then keeps only the
+   * newest snapshots. A failure is logged and costs only a longer scan at the next open.
+   */
+  private snapshot(): Promise<void> {
+    const offset = this.nextOffset
+    // An empty log needs no scan at open, so no snapshot either.
+    const useless = offset === this.lastSnapshotOffset || offset <= this.inner.logStartOffset()
+    if (this.failed !== null || useless) return Promise.resolve()
+    const bytes = encodeProducerSnapshot(this.table, offset)
+    this.bytesSinceSnapshot = 0
+    const { fs, warn } = this.snapshots
+    const dir = this.inner.dir
+    const run = (async () => {
+      try {
+        await this.whenDurable(offset)
+        await writeFileAtomically(fs, dir, snapshotName(offset), bytes)
+        this.lastSnapshotOffset = offset
+        const older = (await listSnapshots(fs, dir)).filter((o) => o < offset)
+        for (const o of older.slice(PRODUCER_SNAPSHOTS_KEPT - 1))
+          await fs.remove(joinPath(dir, snapshotName(o)))
+      } catch (e) {
+        warn(`producer-state snapshot at ${offset} not written: ${(e as Error).message}`)
+      } finally {
+        this.snapshotting = null
+      }
+    })()
+    this.snapshotting = run
+    return run
+  }
+
   async close(): Promise<void> {
+    // The snapshot waits for the appends still queued, which the progress listener reports.
+    while (this.snapshotting !== null) await this.snapshotting
+    await this.snapshot()
     this.unsubscribe()
     await this.inner.close()
   }
+}
+
+/** A damaged snapshot: if it cannot be removed, the next open finds it damaged again. */
+async function removeQuietly(fs: FileSystem, path: string, warn: (message: string) => void): Promise<void> {
+  try {
+    await fs.remove(path)
+  } catch (e) {
+    warn(`producer-state snapshot ${path} not removed: ${(e as Error).message}`)
+  }
+}
+
+/** Offsets of the snapshot files in `dir`, newest first. */
+async function listSnapshots(fs: FileSystem, dir: string): Promise<number[]> {
+  const offsets: number[] = []
+  for (const name of await fs.list(dir)) {
+    const m = SNAPSHOT_RE.exec(name)
+    if (m !== null) offsets.push(Number(m[1]))
+  }
+  return offsets.sort((a, b) => b - a)
+}
+
+/**
+ * The producer table of a freshly opened log: the newest valid snapshot at or below the log
+ * end, less what lies below the log start, plus a replay of the batch headers after it. Snapshots
+ * past the log end (the log lost its tail) are deleted; damaged ones are skipped and deleted.
+ * The result equals a replay of every batch from the log start (README invariants).
+ */
+async function recoverProducers(
+  fs: FileSystem,
+  log: StoragePartitionLog,
+  warn: (message: string) => void,
+): Promise<{ table: ProducerStateTable; recovery: ProducerRecovery }> {
+  const start = log.logStartOffset() as number
+  const end = log.logEndOffset() as number
+  let table: ProducerStateTable | undefined
+  let snapshotOffset: number | undefined
+  for (const offset of await listSnapshots(fs, log.dir)) {
+    const path = joinPath(log.dir, snapshotName(offset))
+    if (table !== undefined) continue
+    if (offset > end) {
+      // Must go: once the log grows past it again it would look valid. A failure fails the open.
+      await fs.remove(path)
+      continue
+    }
+    try {
+      const size = await fs.sizeOf(path)
+      if (size === undefined || size > PRODUCER_SNAPSHOT_BYTES_MAX) throw new Error(`size ${size}`)
+      const bytes = await readWholeFile(fs, path)
+      if (bytes === undefined) throw new Error('gone')
+      const s = decodeProducerSnapshot(bytes)
+      if (s.offset !== offset) throw new Error(`holds offset ${s.offset}`)
+      table = s.table
+      snapshotOffset = offset
+    } catch (e) {
+      warn(`producer-state snapshot ${path} skipped: ${(e as Error).message}`)
+      await removeQuietly(fs, path, warn)
+    }
+  }
+  table ??= new ProducerStateTable()
+  table.forgetBelow(start)
+  const scanFrom = Math.max(start, snapshotOffset ?? 0)
+  let offset = scanFrom
+  let bytesScanned = 0
+  while (offset < end) {
+    const bytes = await log.read(offset as Offset, RECOVERY_READ_BYTES)
+    if (bytes.byteLength === 0) break
+    bytesScanned += bytes.byteLength
+    let at = 0
+    while (at + BATCH_HEADER_BYTES <= bytes.byteLength) {
+      const h = readBatchHeader(bytes, at)
+      if (h.producerId >= 0) {
+        table.record({
+          producerId: h.producerId,
+          producerEpoch: h.producerEpoch,
+          baseSequence: h.baseSequence,
+          lastSequence: lastSequenceOf(h.baseSequence, h.lastOffsetDelta),
+          baseOffset: h.baseOffset,
+        })
+      }
+      offset = h.baseOffset + h.lastOffsetDelta + 1
+      at += batchTotalBytes(bytes, at) ?? bytes.byteLength
+    }
+  }
+  return { table, recovery: { snapshotOffset, scanFrom, scanTo: end, bytesScanned } }
 }
 
 /** Whole batches of `bytes` that end at or below `endOffset` (reads never pass the high watermark). */
@@ -233,25 +403,6 @@ function onlyEmptyBatchesEnd(bytes: Uint8Array): number | undefined {
   return end
 }
 
-/** Headers of every batch from the log start, for the producer-state table. */
-async function scanHeaders(log: StoragePartitionLog): Promise<BatchHeader[]> {
-  const headers: BatchHeader[] = []
-  let offset = log.logStartOffset() as number
-  const end = log.logEndOffset()
-  while (offset < end) {
-    const bytes = await log.read(offset as Offset, RECOVERY_READ_BYTES)
-    if (bytes.byteLength === 0) break
-    let at = 0
-    while (at + BATCH_HEADER_BYTES <= bytes.byteLength) {
-      const h = readBatchHeader(bytes, at)
-      headers.push(h)
-      offset = h.baseOffset + h.lastOffsetDelta + 1
-      at += batchTotalBytes(bytes, at) ?? bytes.byteLength
-    }
-  }
-  return headers
-}
-
 export interface StorageLogsOptions {
   dataDir: string
   log: Logger
@@ -262,6 +413,8 @@ export interface StorageLogsOptions {
   retentionCheckIntervalMs?: number
   /** The file system the logs live on. Default: the real one (tests pass one that can fill up). */
   fs?: FileSystem
+  /** Log growth (batch bytes) between producer-state snapshots; one is also taken on close. */
+  producerSnapshotIntervalBytes?: number
 }
 
 export class StorageLogs implements PartitionLogs {
@@ -306,7 +459,13 @@ export class StorageLogs implements PartitionLogs {
         warn: (message) => logger.warn('storage', { topic, partition, message }),
       },
     })
-    return new StorageLog(inner, await scanHeaders(inner))
+    const warn = (message: string): void => logger.warn('producer_state', { topic, partition, message })
+    const { table, recovery } = await recoverProducers(this.fs, inner, warn)
+    return new StorageLog(inner, table, recovery, {
+      fs: this.fs,
+      intervalBytes: this.options.producerSnapshotIntervalBytes ?? PRODUCER_SNAPSHOT_INTERVAL_BYTES_DEFAULT,
+      warn,
+    })
   }
 
   /**

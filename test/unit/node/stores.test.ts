@@ -67,7 +67,7 @@ test('a log reopened after a torn write keeps every whole batch and continues it
   })
   const log2 = await logs2.open('t', 0)
   assert.equal(log2.highWatermark(), 6)
-  assert.equal(log2.recoveredHeaders().length, 3)
+  assert.equal(log2.producers().size, 0, 'batches without a producer id leave no producer state')
   const next = log2.append(buildBatch({ values: ['after'] }), 0)
   await next.durable
   assert.equal(next.baseOffset, 6)
