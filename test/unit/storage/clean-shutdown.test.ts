@@ -152,6 +152,13 @@ test('a marker that does not match the files is ignored and the log recovers as 
         await env.fs.process().remove(active.replace(/\.log$/, '.timeindex'))
       },
     },
+    {
+      name: 'a lost term checkpoint',
+      cut: false,
+      damage: async (env) => {
+        await env.fs.process().remove(`${DIR}/term-ranges`)
+      },
+    },
   ]
   for (const c of cases) {
     const { env, log } = await setUp()
