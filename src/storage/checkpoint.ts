@@ -4,12 +4,15 @@
  *
  *   log-start-offset   magic "PLSO" · version u8 · offset i64 · crc u32
  *   term-ranges        magic "PTRM" · version u8 · count u32 · (term i64, startOffset i64)* · crc u32
+ *   clean-shutdown     magic "PCLN" · version u8 · activeBase i64 · activeBytes i64 · endOffset i64 ·
+ *                      lastTerm i64 (-1: none) · crc u32   (README: Clean shutdown)
  */
 import { readWholeFile, writeFileAtomically, type FileSystem } from '../io/fs.js'
 import { crc32c } from '../lib/crc32c.js'
 
 export const LOG_START_FILE = 'log-start-offset'
 export const TERM_RANGES_FILE = 'term-ranges'
+export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown'
 const VERSION = 1
 
 function encode(magic: string, body: (view: DataView, at: number) => void, bodyBytes: number): Uint8Array {
@@ -81,4 +84,51 @@ export function writeTermRanges(fs: FileSystem, dir: string, ranges: readonly Te
     4 + ranges.length * 16,
   )
   return writeFileAtomically(fs, dir, TERM_RANGES_FILE, bytes)
+}
+
+/** What a clean-shutdown marker vouches for: the active segment as `close()` left it. */
+export interface CleanShutdown {
+  activeBase: number
+  activeBytes: number
+  endOffset: number
+  /** The last term of the term ranges at close; -1 when they were empty. */
+  lastTerm: number
+}
+
+const CLEAN_SHUTDOWN_BYTES = 4 + 1 + 32 + 4
+
+export async function readCleanShutdown(fs: FileSystem, dir: string): Promise<CleanShutdown | undefined> {
+  const path = `${dir}/${CLEAN_SHUTDOWN_FILE}`
+  // A file of any other size is damaged; it is not read (no allocation sized by the disk).
+  if ((await fs.sizeOf(path)) !== CLEAN_SHUTDOWN_BYTES) return undefined
+  const body = decode('PCLN', await readWholeFile(fs, path))
+  if (body === undefined || body.byteLength !== 32) return undefined
+  const activeBase = safe(body.getBigInt64(0))
+  const activeBytes = safe(body.getBigInt64(8))
+  const endOffset = safe(body.getBigInt64(16))
+  const rawTerm = body.getBigInt64(24)
+  const lastTerm = rawTerm === -1n ? -1 : safe(rawTerm)
+  if (
+    activeBase === undefined ||
+    activeBytes === undefined ||
+    endOffset === undefined ||
+    lastTerm === undefined
+  ) {
+    return undefined
+  }
+  return { activeBase, activeBytes, endOffset, lastTerm }
+}
+
+export function writeCleanShutdown(fs: FileSystem, dir: string, marker: CleanShutdown): Promise<void> {
+  const bytes = encode(
+    'PCLN',
+    (v, at) => {
+      v.setBigInt64(at, BigInt(marker.activeBase))
+      v.setBigInt64(at + 8, BigInt(marker.activeBytes))
+      v.setBigInt64(at + 16, BigInt(marker.endOffset))
+      v.setBigInt64(at + 24, BigInt(marker.lastTerm))
+    },
+    32,
+  )
+  return writeFileAtomically(fs, dir, CLEAN_SHUTDOWN_FILE, bytes)
 }

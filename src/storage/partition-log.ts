@@ -16,7 +16,7 @@ import { limits } from '../config/limits.js'
 import { AssertionError, assert } from '../lib/assert.js'
 import { type Offset, offset as toOffset, type Term } from '../lib/branded.js'
 import { readBatchHeader, setBaseOffset, setPartitionLeaderEpoch } from '../protocol/records/header.js'
-import { writeLogStart, writeTermRanges } from './checkpoint.js'
+import { writeCleanShutdown, writeLogStart, writeTermRanges } from './checkpoint.js'
 import { fromFsError, StorageError } from './errors.js'
 import { type PinnedFile, SegmentFileCache } from './file-cache.js'
 import {
@@ -124,6 +124,9 @@ class SegmentedLog implements PartitionLog {
   private draining = false
   private failed: StorageError | undefined
   private closed = false
+  /** Set when close() is called: nothing new is queued behind its clean-shutdown task. */
+  private closing = false
+  private closeDone: Promise<void> | undefined
   private cancelSyncTimer: (() => void) | undefined
   private readonly listeners = new Set<(p: LogProgress) => void>()
   /** Sealed segments with a loaded index, least recently used first. */
@@ -308,11 +311,20 @@ class SegmentedLog implements PartitionLog {
     return this.task(() => this.syncActive())
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closeDone ??= this.doClose()
+    return this.closeDone
+  }
+
+  private async doClose(): Promise<void> {
     if (this.closed) return
     try {
-      // A failed log has nothing it may sync; it still gives its files back.
-      if (this.failed === undefined) await this.task(() => this.syncActive())
+      // A failed log has nothing it may sync and nothing it may vouch for; it still gives its
+      // files back. Appends queued before close() are written first (queue order); later ones
+      // are refused, so nothing can follow the marker (README: Clean shutdown, S1).
+      const shutdown = this.failed === undefined ? this.task(() => this.cleanShutdown()) : undefined
+      this.closing = true
+      await shutdown
     } finally {
       this.closed = true
       this.cancelSyncTimer?.()
@@ -325,7 +337,7 @@ class SegmentedLog implements PartitionLog {
   // ── the queue ────────────────────────────────────────────────────────────────────────────────
 
   private refusal(): StorageError | undefined {
-    if (this.closed) return new StorageError('CLOSED', `${this.dir} is closed`)
+    if (this.closed || this.closing) return new StorageError('CLOSED', `${this.dir} is closed`)
     if (this.failed !== undefined) return this.failed
     return undefined
   }
@@ -504,6 +516,21 @@ class SegmentedLog implements PartitionLog {
     // Sealed segments were synced when sealed, so everything written is now on disk.
     this.durableEnd = this.writtenEnd
     this.notify()
+  }
+
+  /**
+   * Everything written is made durable, the active segment's index files are written as a sealed
+   * segment's are, and only then the marker that vouches for them (README: Clean shutdown, S1).
+   */
+  private async cleanShutdown(): Promise<void> {
+    await this.syncActive()
+    await this.active.writeIndexFiles(this.ctx)
+    await writeCleanShutdown(this.ctx.fs, this.dir, {
+      activeBase: this.active.baseOffset,
+      activeBytes: this.active.sizeBytes,
+      endOffset: this.active.endOffset,
+      lastTerm: this.terms.lastTerm() ?? -1,
+    })
   }
 
   private armSyncTimer(intervalMs: number): void {

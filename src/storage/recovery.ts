@@ -9,13 +9,24 @@
  *  3. Sealed segments are not read: only their sizes are listed. Their indexes load on first use
  *     and are rebuilt from the .log if missing or damaged (segment.ts), so opening a log of a
  *     thousand segments costs a directory listing and a thousand stats, not a thousand reads.
+ *  After a clean close (README: Clean shutdown) a valid clean-shutdown marker that matches the
+ *  files replaces step 2: the active segment's index is loaded from the files close wrote and its
+ *  bytes are not read. The marker is removed durably before anything else changes, whatever it says.
  *  4. Term ranges come from their checkpoint, minus entries at or past the recovered end, plus
  *     any newer term seen in the scanned tail; if the checkpoint is lost, every segment is scanned
  *     once to rebuild it (logged).
  */
 import { joinPath } from '../io/fs.js'
 import { isCleanedTemp } from './cleaner.js'
-import { readLogStart, readTermRanges, type TermStart, writeTermRanges } from './checkpoint.js'
+import {
+  CLEAN_SHUTDOWN_FILE,
+  type CleanShutdown,
+  readCleanShutdown,
+  readLogStart,
+  readTermRanges,
+  type TermStart,
+  writeTermRanges,
+} from './checkpoint.js'
 import type { StorageLogger } from './options.js'
 import type { RecoveredState } from './partition-log-api.js'
 import { SEGMENT_NAME_RE, Segment, type SegmentContext, segmentName } from './segment.js'
@@ -29,6 +40,14 @@ export async function recoverLog(ctx: SegmentContext, logger: StorageLogger): Pr
   // A new partition directory must itself survive a crash before anything in it is acknowledged.
   await fs.syncDir(parentDir(dir))
   const names = await fs.list(dir)
+  let marker: CleanShutdown | undefined
+  if (names.includes(CLEAN_SHUTDOWN_FILE)) {
+    // Read, then gone for good before this open changes anything or the log takes an append:
+    // a marker must never outlive the session that trusted it (README: Clean shutdown, S3).
+    marker = await readCleanShutdown(fs, dir)
+    await fs.remove(joinPath(dir, CLEAN_SHUTDOWN_FILE))
+    await fs.syncDir(dir)
+  }
   const logs = new Set<string>()
   for (const name of names) {
     const m = SEGMENT_NAME_RE.exec(name)
@@ -57,7 +76,8 @@ export async function recoverLog(ctx: SegmentContext, logger: StorageLogger): Pr
 
   const persisted = await readTermRanges(fs, dir)
   const last = segments[segments.length - 1] as Segment
-  const tail = await recoverTail(ctx, logger, last, persisted)
+  const tail =
+    (await cleanTail(ctx, last, persisted, marker)) ?? (await recoverTail(ctx, logger, last, persisted))
   if (tail.end < logStart) {
     // The tail lost what a full prefix truncation had replaced: start empty at the log start.
     for (const s of segments) await s.removeFiles(ctx)
@@ -95,6 +115,28 @@ async function createEmpty(ctx: SegmentContext, base: number): Promise<Segment> 
   segment.index = new SegmentIndex(base, ctx.indexIntervalBytes)
   segment.maxTimestamp = -1
   return segment
+}
+
+/**
+ * The tail as a clean close left it, without reading the .log, when the marker's promises hold:
+ * it names this segment and its exact byte length, the term ranges end in the term it recorded,
+ * and the index files close wrote are intact and describe this length and end offset. Otherwise
+ * undefined, and the caller scans as after a crash.
+ */
+async function cleanTail(
+  ctx: SegmentContext,
+  last: Segment,
+  persisted: readonly TermStart[] | undefined,
+  marker: CleanShutdown | undefined,
+): Promise<{ end: number; termStarts: TermStart[] } | undefined> {
+  if (marker === undefined || persisted === undefined) return undefined
+  if (marker.activeBase !== last.baseOffset || marker.activeBytes !== last.sizeBytes) return undefined
+  const knownLast = persisted[persisted.length - 1]
+  if ((knownLast?.term ?? -1) !== marker.lastTerm) return undefined
+  if (!(await last.adoptIndexFiles(ctx, marker.endOffset))) return undefined
+  // From here on the active segment's index lives in memory, as after a scan.
+  await last.removeIndexFiles(ctx)
+  return { end: marker.endOffset, termStarts: [] }
 }
 
 /** Scans the last segment, cuts a bad tail, and returns the terms it saw begin. */

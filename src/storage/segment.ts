@@ -91,6 +91,28 @@ export class Segment {
     await writeFileAtomically(ctx.fs, ctx.dir, baseName(timePath), index.encodeTimeIndex(summary))
   }
 
+  /**
+   * Takes the index from its files when they describe exactly this .log (`sizeBytes`) ending at
+   * `endOffset`, as a clean shutdown wrote them for the active segment; false (nothing changed)
+   * when they are missing, damaged or describe something else.
+   */
+  async adoptIndexFiles(ctx: SegmentContext, endOffset: number): Promise<boolean> {
+    const [offsetPath, timePath] = this.indexPaths(ctx)
+    const decoded = SegmentIndex.decode(
+      this.baseOffset,
+      ctx.indexIntervalBytes,
+      await readWholeFile(ctx.fs, offsetPath),
+      await readWholeFile(ctx.fs, timePath),
+      this.sizeBytes,
+    )
+    if (!('index' in decoded) || decoded.summary.endOffset !== endOffset) return false
+    if (endOffset > this.baseOffset !== this.sizeBytes > 0 || endOffset < this.baseOffset) return false
+    this.index = decoded.index
+    this.maxTimestamp = decoded.summary.maxTimestamp
+    this.endOffset = endOffset
+    return true
+  }
+
   async removeIndexFiles(ctx: SegmentContext): Promise<void> {
     for (const path of this.indexPaths(ctx)) await ctx.fs.remove(path)
   }
